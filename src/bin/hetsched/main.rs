@@ -1,0 +1,68 @@
+//! `hetsched`: plan AI work onto heterogeneous devices from the command line.
+//!
+//! Exit codes: 0 ok, 2 bad input (the message names the file and the problem), 1 solve failure
+//! (or, for `check`, a schedule that breaks a rule).
+
+mod check;
+mod convert;
+mod solve;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hetsched",
+    version,
+    about = "Plan AI work onto heterogeneous devices: solve, check and convert scheduling instances."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve an instance file and print a summary; write the schedule with --out.
+    Solve(solve::Args),
+    /// Check a schedule file against an instance: list every broken rule.
+    Check(check::Args),
+    /// List the solvers, one line each.
+    Solvers,
+    /// Convert an external format (Braun ETC matrix) into an instance file.
+    Convert(convert::Args),
+}
+
+/// What a subcommand concluded, beyond success.
+pub enum Outcome {
+    /// Everything fine: exit 0.
+    Ok,
+    /// The command ran but its answer is negative (no schedule, or a schedule with violations): exit 1.
+    Failed,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Solve(args) => solve::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Solvers => {
+            for s in hetsched::solve::all() {
+                println!("{:<12} {}", s.name(), s.description());
+            }
+            Ok(Outcome::Ok)
+        }
+        Command::Convert(args) => convert::run(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err}");
+            let bad_input = err
+                .downcast_ref::<hetsched::Error>()
+                .is_none_or(|e| e.is_bad_input());
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod schedule;
+pub mod solve;
+
+pub use error::{Error, Result, ValidationReport};
+pub use model::{Device, Instance, InstanceData, Objective, Task};
+pub use schedule::{Assignment, Schedule, Violation};
+pub use solve::{SolveOptions, SolveReport, Solver, Status};

@@ -1,0 +1,596 @@
+use super::{Device, InstanceData, Objective, Task};
+use crate::error::{Error, ValidationReport};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A validated instance in dense form: what every solver takes.
+///
+/// Tasks and devices keep their file order; task `t` and device `d` are addressed by index
+/// (`0..n`, `0..m`), string ids only at the edges. Build one with [`Instance::new`] (or read one
+/// with [`crate::io::read_instance`]).
+///
+/// ```
+/// use hetsched::{Device, Instance, InstanceData, Task};
+/// let mut gpu = Device::new("gpu");
+/// gpu.speed = 2.0;
+/// let data = InstanceData {
+///     devices: vec![gpu, Device::new("cpu")],
+///     tasks: vec![Task::new("train", 10.0)],
+///     ..Default::default()
+/// };
+/// let inst = Instance::new(data).unwrap();
+/// assert_eq!(inst.ptime(0, 0), 5.0);
+/// assert_eq!(inst.ptime(0, 1), 10.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Instance {
+    name: String,
+    objective: Objective,
+    devices: Vec<Device>,
+    tasks: Vec<Task>,
+    ptime: Vec<f64>,
+    cost: Vec<f64>,
+    eligible: Vec<Vec<usize>>,
+    preds: Vec<Vec<usize>>,
+    succs: Vec<Vec<usize>>,
+    topo: Vec<usize>,
+    task_index: HashMap<String, usize>,
+    device_index: HashMap<String, usize>,
+}
+
+fn check_number(
+    report: &mut ValidationReport,
+    what: &str,
+    field: &str,
+    value: f64,
+    min: Option<f64>,
+    strictly: bool,
+) {
+    if !value.is_finite() {
+        report.push(format!(
+            "{what}: {field} must be a finite number, got {value}"
+        ));
+        return;
+    }
+    if let Some(lo) = min {
+        if strictly && value <= lo {
+            report.push(format!("{what}: {field} must be > {lo}, got {value}"));
+        } else if !strictly && value < lo {
+            report.push(format!("{what}: {field} must be ≥ {lo}, got {value}"));
+        }
+    }
+}
+
+impl Instance {
+    /// Validate `data` and build the dense instance.
+    ///
+    /// Every problem is collected (duplicate or empty ids, bad numbers, unknown predecessors,
+    /// `times`/`costs` keys that match no device, cycles in `after`, tasks with no eligible device,
+    /// unknown objective) and returned together in [`Error::Invalid`].
+    pub fn new(data: InstanceData) -> Result<Instance, Error> {
+        let mut report = ValidationReport::default();
+        let InstanceData {
+            name,
+            objective,
+            devices,
+            tasks,
+        } = data;
+
+        let objective = match objective.as_deref() {
+            None => Objective::Makespan,
+            Some(s) => match s.parse::<Objective>() {
+                Ok(o) => o,
+                Err(e) => {
+                    report.push(e);
+                    Objective::Makespan
+                }
+            },
+        };
+        if devices.is_empty() {
+            report.push("the instance has no devices");
+        }
+        if tasks.is_empty() {
+            report.push("the instance has no tasks");
+        }
+
+        // Devices.
+        let mut device_index = HashMap::new();
+        let mut kinds: HashSet<&str> = HashSet::new();
+        for (d, dev) in devices.iter().enumerate() {
+            let what = format!("device '{}'", dev.id);
+            if dev.id.trim().is_empty() {
+                report.push(format!("device #{} has an empty id", d + 1));
+            } else if device_index.insert(dev.id.clone(), d).is_some() {
+                report.push(format!("device id '{}' is used more than once", dev.id));
+            }
+            if dev.kind.as_deref().is_some_and(|k| k.trim().is_empty()) {
+                report.push(format!("{what}: kind is empty"));
+            }
+            kinds.insert(dev.kind());
+            check_number(&mut report, &what, "speed", dev.speed, Some(0.0), true);
+            if let Some(mem) = dev.memory {
+                check_number(&mut report, &what, "memory", mem, Some(0.0), false);
+            }
+            check_number(
+                &mut report,
+                &what,
+                "cost_rate",
+                dev.cost_rate,
+                Some(0.0),
+                false,
+            );
+            if let Some(cap) = dev.capacity {
+                check_number(&mut report, &what, "capacity", cap, Some(0.0), false);
+            }
+            check_number(
+                &mut report,
+                &what,
+                "available_from",
+                dev.available_from,
+                Some(0.0),
+                false,
+            );
+        }
+
+        // Tasks.
+        let mut task_index = HashMap::new();
+        for (t, task) in tasks.iter().enumerate() {
+            if task.id.trim().is_empty() {
+                report.push(format!("task #{} has an empty id", t + 1));
+            } else if task_index.insert(task.id.clone(), t).is_some() {
+                report.push(format!("task id '{}' is used more than once", task.id));
+            }
+        }
+        for task in &tasks {
+            let what = format!("task '{}'", task.id);
+            if let Some(w) = task.work {
+                check_number(&mut report, &what, "work", w, Some(0.0), false);
+            }
+            match &task.times {
+                None if task.work.is_none() => report.push(format!(
+                    "{what}: needs `work` or `times` (neither is given)"
+                )),
+                Some(times) => {
+                    if times.is_empty() && task.work.is_none() {
+                        report.push(format!("{what}: `times` is empty and there is no `work`"));
+                    }
+                    check_keyed(
+                        &mut report,
+                        &what,
+                        "times",
+                        times,
+                        &device_index,
+                        &kinds,
+                        true,
+                    );
+                }
+                None => {}
+            }
+            if let Some(costs) = &task.costs {
+                check_keyed(
+                    &mut report,
+                    &what,
+                    "costs",
+                    costs,
+                    &device_index,
+                    &kinds,
+                    false,
+                );
+            }
+            check_number(&mut report, &what, "memory", task.memory, Some(0.0), false);
+            check_number(&mut report, &what, "weight", task.weight, Some(0.0), false);
+            check_number(
+                &mut report,
+                &what,
+                "release",
+                task.release,
+                Some(0.0),
+                false,
+            );
+            if let Some(due) = task.due {
+                check_number(&mut report, &what, "due", due, None, false);
+            }
+            for p in &task.after {
+                if p == &task.id {
+                    report.push(format!("{what}: lists itself in `after`"));
+                } else if !task_index.contains_key(p) {
+                    report.push(format!("{what}: unknown predecessor '{p}' in `after`"));
+                }
+            }
+        }
+        if !report.is_empty() {
+            return Err(Error::Invalid { path: None, report });
+        }
+
+        let n = tasks.len();
+        let m = devices.len();
+
+        // Precedence lists (deduplicated) and a topological order.
+        let mut preds = vec![Vec::new(); n];
+        let mut succs = vec![Vec::new(); n];
+        for (t, task) in tasks.iter().enumerate() {
+            for p in &task.after {
+                let pi = task_index[p];
+                if !preds[t].contains(&pi) {
+                    preds[t].push(pi);
+                    succs[pi].push(t);
+                }
+            }
+        }
+        let topo = match topological_order(&preds, &succs) {
+            Ok(order) => order,
+            Err(cycle) => {
+                let names: Vec<&str> = cycle.iter().map(|&t| tasks[t].id.as_str()).collect();
+                report.push(format!(
+                    "the `after` relation has a cycle: {} -> {}",
+                    names.join(" -> "),
+                    names[0]
+                ));
+                Vec::new()
+            }
+        };
+
+        // Processing times, costs, eligibility.
+        let mut ptime = vec![f64::INFINITY; n * m];
+        let mut cost = vec![f64::INFINITY; n * m];
+        let mut eligible = vec![Vec::new(); n];
+        for (t, task) in tasks.iter().enumerate() {
+            let mut reasons = Vec::new();
+            for (d, dev) in devices.iter().enumerate() {
+                let p = match &task.times {
+                    Some(times) => times
+                        .get(&dev.id)
+                        .or_else(|| times.get(dev.kind()))
+                        .copied()
+                        .or_else(|| {
+                            task.work
+                                .filter(|_| times.is_empty())
+                                .map(|w| w / dev.speed)
+                        }),
+                    None => task.work.map(|w| w / dev.speed),
+                };
+                let Some(p) = p else {
+                    reasons.push(format!(
+                        "'{}' (its `times` names neither '{}' nor kind '{}')",
+                        dev.id,
+                        dev.id,
+                        dev.kind()
+                    ));
+                    continue;
+                };
+                if let Some(mem) = dev.memory
+                    && task.memory > mem
+                {
+                    reasons.push(format!(
+                        "'{}' (needs memory {} but it has {})",
+                        dev.id, task.memory, mem
+                    ));
+                    continue;
+                }
+                ptime[t * m + d] = p;
+                let c = task
+                    .costs
+                    .as_ref()
+                    .and_then(|c| c.get(&dev.id).or_else(|| c.get(dev.kind())).copied())
+                    .unwrap_or(dev.cost_rate * p);
+                cost[t * m + d] = c;
+                eligible[t].push(d);
+            }
+            if eligible[t].is_empty() {
+                report.push(format!(
+                    "task '{}' has no eligible device: {}",
+                    task.id,
+                    reasons.join("; ")
+                ));
+            }
+        }
+        if !report.is_empty() {
+            return Err(Error::Invalid { path: None, report });
+        }
+
+        Ok(Instance {
+            name: name.unwrap_or_else(|| "unnamed".to_string()),
+            objective,
+            devices,
+            tasks,
+            ptime,
+            cost,
+            eligible,
+            preds,
+            succs,
+            topo,
+            task_index,
+            device_index,
+        })
+    }
+
+    /// The instance's data as it would be written to a file.
+    pub fn to_data(&self) -> InstanceData {
+        InstanceData {
+            name: Some(self.name.clone()),
+            objective: Some(self.objective.name().to_string()),
+            devices: self.devices.clone(),
+            tasks: self.tasks.clone(),
+        }
+    }
+
+    /// The same instance judged by another objective.
+    pub fn with_objective(mut self, objective: Objective) -> Self {
+        self.objective = objective;
+        self
+    }
+
+    /// The same instance under another name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Instance name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The objective schedules are judged by.
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
+    /// Number of tasks, n.
+    pub fn num_tasks(&self) -> usize {
+        self.tasks.len()
+    }
+    /// Number of devices, m.
+    pub fn num_devices(&self) -> usize {
+        self.devices.len()
+    }
+    /// The devices, in file order.
+    pub fn devices(&self) -> &[Device] {
+        &self.devices
+    }
+    /// The tasks, in file order.
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+    /// Device `d`.
+    pub fn device(&self, d: usize) -> &Device {
+        &self.devices[d]
+    }
+    /// Task `t`.
+    pub fn task(&self, t: usize) -> &Task {
+        &self.tasks[t]
+    }
+    /// Processing time of task `t` on device `d`; `f64::INFINITY` when `d` is not eligible.
+    #[inline]
+    pub fn ptime(&self, t: usize, d: usize) -> f64 {
+        self.ptime[t * self.devices.len() + d]
+    }
+    /// Row `t` of the processing-time matrix (one entry per device).
+    #[inline]
+    pub fn ptimes_of(&self, t: usize) -> &[f64] {
+        let m = self.devices.len();
+        &self.ptime[t * m..(t + 1) * m]
+    }
+    /// Assignment cost c(t, d): the task's `costs` entry, else cost_rate · p; infinite if ineligible.
+    #[inline]
+    pub fn cost(&self, t: usize, d: usize) -> f64 {
+        self.cost[t * self.devices.len() + d]
+    }
+    /// True when task `t` may run on device `d` (time defined and memory fits).
+    #[inline]
+    pub fn is_eligible(&self, t: usize, d: usize) -> bool {
+        self.ptime(t, d).is_finite()
+    }
+    /// Devices task `t` may run on, in increasing index order (never empty).
+    pub fn eligible(&self, t: usize) -> &[usize] {
+        &self.eligible[t]
+    }
+    /// Direct predecessors of task `t`.
+    pub fn preds(&self, t: usize) -> &[usize] {
+        &self.preds[t]
+    }
+    /// Direct successors of task `t`.
+    pub fn succs(&self, t: usize) -> &[usize] {
+        &self.succs[t]
+    }
+    /// True when some task has a predecessor.
+    pub fn has_precedence(&self) -> bool {
+        self.preds.iter().any(|p| !p.is_empty())
+    }
+    /// The tasks in a topological order of `after` (ties by file order).
+    pub fn topological_order(&self) -> &[usize] {
+        &self.topo
+    }
+    /// Index of the task with this id.
+    pub fn task_index(&self, id: &str) -> Option<usize> {
+        self.task_index.get(id).copied()
+    }
+    /// Index of the device with this id.
+    pub fn device_index(&self, id: &str) -> Option<usize> {
+        self.device_index.get(id).copied()
+    }
+    /// Smallest processing time of task `t` over its eligible devices.
+    pub fn min_ptime(&self, t: usize) -> f64 {
+        self.eligible[t]
+            .iter()
+            .map(|&d| self.ptime(t, d))
+            .fold(f64::INFINITY, f64::min)
+    }
+    /// Mean processing time of task `t` over its eligible devices.
+    pub fn mean_ptime(&self, t: usize) -> f64 {
+        let e = &self.eligible[t];
+        e.iter().map(|&d| self.ptime(t, d)).sum::<f64>() / e.len() as f64
+    }
+    /// Why device `d` is not eligible for task `t`, or `None` if it is.
+    pub fn ineligibility_reason(&self, t: usize, d: usize) -> Option<String> {
+        if self.is_eligible(t, d) {
+            return None;
+        }
+        let task = &self.tasks[t];
+        let dev = &self.devices[d];
+        if let Some(mem) = dev.memory
+            && task.memory > mem
+        {
+            return Some(format!(
+                "task '{}' needs memory {} but device '{}' has {}",
+                task.id, task.memory, dev.id, mem
+            ));
+        }
+        Some(format!(
+            "task '{}' has no processing time for device '{}' (kind '{}')",
+            task.id,
+            dev.id,
+            dev.kind()
+        ))
+    }
+}
+
+fn check_keyed(
+    report: &mut ValidationReport,
+    what: &str,
+    field: &str,
+    map: &BTreeMap<String, f64>,
+    device_index: &HashMap<String, usize>,
+    kinds: &HashSet<&str>,
+    non_negative: bool,
+) {
+    for (key, &v) in map {
+        if !device_index.contains_key(key) && !kinds.contains(key.as_str()) {
+            report.push(format!(
+                "{what}: `{field}` key '{key}' matches no device id or kind"
+            ));
+        }
+        let min = if non_negative { Some(0.0) } else { None };
+        check_number(report, what, &format!("{field}['{key}']"), v, min, false);
+    }
+}
+
+/// Kahn's algorithm with ties broken by index; on a cycle, returns the tasks on one cycle.
+fn topological_order(preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
+    let n = preds.len();
+    let mut indeg: Vec<usize> = preds.iter().map(|p| p.len()).collect();
+    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+        .filter(|&t| indeg[t] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(t)) = heap.pop() {
+        order.push(t);
+        for &s in &succs[t] {
+            indeg[s] -= 1;
+            if indeg[s] == 0 {
+                heap.push(std::cmp::Reverse(s));
+            }
+        }
+    }
+    if order.len() == n {
+        return Ok(order);
+    }
+    // Every task left has a predecessor left: walk predecessors until a task repeats.
+    let left: Vec<bool> = indeg.iter().map(|&k| k > 0).collect();
+    let start = (0..n).find(|&t| left[t]).expect("a task is left");
+    let mut seen_at = vec![usize::MAX; n];
+    let mut path = Vec::new();
+    let mut t = start;
+    while seen_at[t] == usize::MAX {
+        seen_at[t] = path.len();
+        path.push(t);
+        t = *preds[t]
+            .iter()
+            .find(|&&p| left[p])
+            .expect("left task has a left predecessor");
+    }
+    let mut cycle = path[seen_at[t]..].to_vec();
+    cycle.reverse(); // predecessor-first: a -> b means b is after a
+    Err(cycle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(json: &str) -> InstanceData {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn problems(json: &str) -> Vec<String> {
+        match Instance::new(data(json)) {
+            Err(Error::Invalid { report, .. }) => report.problems,
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn times_by_id_then_kind_then_work() {
+        let inst = Instance::new(data(
+            r#"{"devices": [{"id": "g0", "kind": "gpu", "speed": 4}, {"id": "c0", "kind": "cpu"}],
+                "tasks": [{"id": "a", "times": {"gpu": 3, "c0": 9}}, {"id": "b", "work": 8},
+                          {"id": "c", "times": {"gpu": 1}}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(inst.ptime(0, 0), 3.0);
+        assert_eq!(inst.ptime(0, 1), 9.0);
+        assert_eq!(inst.ptime(1, 0), 2.0);
+        assert_eq!(inst.ptime(1, 1), 8.0);
+        assert!(!inst.is_eligible(2, 1));
+        assert_eq!(inst.eligible(2), &[0]);
+    }
+
+    #[test]
+    fn cycle_is_named() {
+        let p = problems(
+            r#"{"devices": [{"id": "d"}], "tasks": [{"id": "a", "work": 1, "after": ["c"]},
+               {"id": "b", "work": 1, "after": ["a"]}, {"id": "c", "work": 1, "after": ["b"]}]}"#,
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("cycle"), "{}", p[0]);
+        for id in ["a", "b", "c"] {
+            assert!(
+                p[0].contains(&format!("{id} ->")) || p[0].ends_with(id),
+                "{}",
+                p[0]
+            );
+        }
+    }
+
+    #[test]
+    fn all_problems_are_listed() {
+        let p = problems(
+            r#"{"objective": "fast", "devices": [{"id": "d", "speed": 0}, {"id": "d"}],
+                "tasks": [{"id": "a"}, {"id": "b", "work": -1, "after": ["zz"]}]}"#,
+        );
+        assert!(p.iter().any(|s| s.contains("unknown objective 'fast'")));
+        assert!(
+            p.iter()
+                .any(|s| s.contains("device id 'd' is used more than once"))
+        );
+        assert!(p.iter().any(|s| s.contains("speed must be > 0")));
+        assert!(
+            p.iter()
+                .any(|s| s.contains("task 'a': needs `work` or `times`"))
+        );
+        assert!(p.iter().any(|s| s.contains("work must be ≥ 0")));
+        assert!(p.iter().any(|s| s.contains("unknown predecessor 'zz'")));
+    }
+
+    #[test]
+    fn no_eligible_device_says_why() {
+        let p = problems(
+            r#"{"devices": [{"id": "g", "memory": 40}, {"id": "c", "kind": "cpu", "memory": 16}],
+                "tasks": [{"id": "big", "work": 1, "memory": 80}]}"#,
+        );
+        assert!(
+            p[0].contains("task 'big' has no eligible device"),
+            "{}",
+            p[0]
+        );
+        assert!(p[0].contains("needs memory 80 but it has 40"), "{}", p[0]);
+    }
+
+    #[test]
+    fn topological_order_respects_after() {
+        let inst = Instance::new(data(
+            r#"{"devices": [{"id": "d"}], "tasks": [{"id": "a", "work": 1, "after": ["c"]},
+               {"id": "b", "work": 1}, {"id": "c", "work": 1}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(inst.topological_order(), &[1, 2, 0]);
+    }
+}

@@ -1,0 +1,65 @@
+//! Schedules: the timetable a solver returns, its evaluation, the feasibility checker, the one
+//! schedule builder every solver uses, and renderings.
+
+mod builder;
+mod check;
+mod evaluate;
+pub mod render;
+
+pub use builder::{Timetable, build, priority_topological_order};
+pub use check::{Violation, check};
+pub use evaluate::{Metrics, evaluate};
+
+use crate::model::Instance;
+
+/// One task placed on one device over `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    /// Task index.
+    pub task: usize,
+    /// Device index.
+    pub device: usize,
+    /// Start time.
+    pub start: f64,
+    /// End time.
+    pub end: f64,
+}
+
+/// A timetable: where and when each task runs.
+///
+/// A schedule built by a solver has one assignment per task, sorted by task index; a schedule read
+/// from a file may be anything, which is what [`check`] is for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schedule {
+    /// The assignments.
+    pub assignments: Vec<Assignment>,
+}
+
+impl Schedule {
+    /// All objective values and metrics of this schedule.
+    pub fn metrics(&self, instance: &Instance) -> Metrics {
+        evaluate(instance, self)
+    }
+
+    /// The value of the instance's objective for this schedule.
+    pub fn value(&self, instance: &Instance) -> f64 {
+        evaluate(instance, self).value(instance.objective())
+    }
+
+    /// Every rule of a feasible schedule this one breaks (empty when feasible).
+    pub fn violations(&self, instance: &Instance) -> Vec<Violation> {
+        check(instance, self)
+    }
+
+    /// The device each task runs on (by task index), when every task appears exactly once.
+    pub fn device_of(&self, n: usize) -> Option<Vec<usize>> {
+        let mut out = vec![usize::MAX; n];
+        for a in &self.assignments {
+            if a.task >= n || out[a.task] != usize::MAX {
+                return None;
+            }
+            out[a.task] = a.device;
+        }
+        out.iter().all(|&d| d != usize::MAX).then_some(out)
+    }
+}

@@ -1,0 +1,261 @@
+//! Greedy solvers: dispatch rules, the Braun et al. (2001) mapping heuristics, HEFT, and a
+//! portfolio that runs them all and keeps the best.
+//!
+//! All of them build their schedule through [`crate::schedule::Timetable`], so releases,
+//! eligibility, device availability, precedence and capacities hold by construction.
+
+mod batch;
+mod list;
+
+use super::{SolveOptions, SolveReport, Solver};
+use crate::error::Error;
+use crate::model::Instance;
+use crate::schedule::Schedule;
+use rayon::prelude::*;
+use std::time::Instant;
+
+pub use batch::BatchRule;
+pub use list::DeviceRule;
+
+/// One greedy rule. Each is a [`Solver`] named as on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GreedyRule {
+    /// First come, first served: by release date.
+    Fcfs,
+    /// Shortest processing time first (SJF), by the task's fastest eligible time.
+    Spt,
+    /// Longest processing time first, by the task's fastest eligible time.
+    Lpt,
+    /// Earliest due date first (tasks without a due date last).
+    Edf,
+    /// Weighted shortest processing time (Smith's ratio p/w, smallest first).
+    Wspt,
+    /// Highest weight first.
+    Priority,
+    /// Opportunistic load balancing: each task, in file order, to the device that can start it first.
+    Olb,
+    /// Minimum execution time: each task, in file order, to its fastest device.
+    Met,
+    /// Minimum completion time: each task, in file order, to the device that finishes it first.
+    Mct,
+    /// Min-Min: repeatedly map the task with the smallest earliest completion.
+    MinMin,
+    /// Max-Min: repeatedly map the task with the largest earliest completion.
+    MaxMin,
+    /// Sufferage: repeatedly map the task that would suffer most from losing its best device.
+    Sufferage,
+    /// HEFT: tasks by upward rank (mean time + longest successor path), each to the device that
+    /// finishes it first, inserted into idle gaps.
+    Heft,
+}
+
+impl GreedyRule {
+    /// Every rule.
+    pub const ALL: [GreedyRule; 13] = [
+        GreedyRule::Fcfs,
+        GreedyRule::Spt,
+        GreedyRule::Lpt,
+        GreedyRule::Edf,
+        GreedyRule::Wspt,
+        GreedyRule::Priority,
+        GreedyRule::Olb,
+        GreedyRule::Met,
+        GreedyRule::Mct,
+        GreedyRule::MinMin,
+        GreedyRule::MaxMin,
+        GreedyRule::Sufferage,
+        GreedyRule::Heft,
+    ];
+
+    /// Build this rule's schedule.
+    pub fn schedule(self, inst: &Instance) -> Result<Schedule, Error> {
+        use GreedyRule::*;
+        let n = inst.num_tasks();
+        let by_key = |key: &dyn Fn(usize) -> f64| -> Vec<usize> {
+            let keys: Vec<f64> = (0..n).map(key).collect();
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(a.cmp(&b)));
+            order
+        };
+        match self {
+            Fcfs => list::schedule(
+                inst,
+                &by_key(&|t| inst.task(t).release),
+                DeviceRule::EarliestCompletion,
+            ),
+            Spt => list::schedule(
+                inst,
+                &by_key(&|t| inst.min_ptime(t)),
+                DeviceRule::EarliestCompletion,
+            ),
+            Lpt => list::schedule(
+                inst,
+                &by_key(&|t| -inst.min_ptime(t)),
+                DeviceRule::EarliestCompletion,
+            ),
+            Edf => list::schedule(
+                inst,
+                &by_key(&|t| inst.task(t).due.unwrap_or(f64::INFINITY)),
+                DeviceRule::EarliestCompletion,
+            ),
+            Wspt => list::schedule(
+                inst,
+                &by_key(&|t| {
+                    let w = inst.task(t).weight;
+                    if w > 0.0 {
+                        inst.min_ptime(t) / w
+                    } else {
+                        f64::INFINITY
+                    }
+                }),
+                DeviceRule::EarliestCompletion,
+            ),
+            Priority => list::schedule(
+                inst,
+                &by_key(&|t| -inst.task(t).weight),
+                DeviceRule::EarliestCompletion,
+            ),
+            Olb => list::schedule(inst, &(0..n).collect::<Vec<_>>(), DeviceRule::EarliestStart),
+            Met => list::schedule(inst, &(0..n).collect::<Vec<_>>(), DeviceRule::MinTime),
+            Mct => list::schedule(
+                inst,
+                &(0..n).collect::<Vec<_>>(),
+                DeviceRule::EarliestCompletion,
+            ),
+            MinMin => batch::schedule(inst, BatchRule::MinMin),
+            MaxMin => batch::schedule(inst, BatchRule::MaxMin),
+            Sufferage => batch::schedule(inst, BatchRule::Sufferage),
+            Heft => {
+                let rank = upward_rank(inst);
+                list::schedule(inst, &by_key(&|t| -rank[t]), DeviceRule::EarliestCompletion)
+            }
+        }
+    }
+}
+
+/// HEFT's upward rank: mean processing time over eligible devices plus the largest upward rank of
+/// a successor (the model has no communication costs).
+pub fn upward_rank(inst: &Instance) -> Vec<f64> {
+    let mut rank = vec![0.0; inst.num_tasks()];
+    for &t in inst.topological_order().iter().rev() {
+        let tail = inst
+            .succs(t)
+            .iter()
+            .map(|&s| rank[s])
+            .fold(0.0_f64, f64::max);
+        rank[t] = inst.mean_ptime(t) + tail;
+    }
+    rank
+}
+
+impl Solver for GreedyRule {
+    fn name(&self) -> &'static str {
+        use GreedyRule::*;
+        match self {
+            Fcfs => "fcfs",
+            Spt => "spt",
+            Lpt => "lpt",
+            Edf => "edf",
+            Wspt => "wspt",
+            Priority => "priority",
+            Olb => "olb",
+            Met => "met",
+            Mct => "mct",
+            MinMin => "min-min",
+            MaxMin => "max-min",
+            Sufferage => "sufferage",
+            Heft => "heft",
+        }
+    }
+
+    fn description(&self) -> &'static str {
+        use GreedyRule::*;
+        match self {
+            Fcfs => {
+                "dispatch by release date (first come, first served), each to its earliest-completion device"
+            }
+            Spt => {
+                "dispatch shortest fastest-time first (SJF), each to its earliest-completion device"
+            }
+            Lpt => "dispatch longest fastest-time first, each to its earliest-completion device",
+            Edf => "dispatch by due date (earliest first), each to its earliest-completion device",
+            Wspt => {
+                "dispatch by Smith's ratio time/weight (smallest first), each to its earliest-completion device"
+            }
+            Priority => {
+                "dispatch by weight (largest first), each to its earliest-completion device"
+            }
+            Olb => "Braun et al.: each task in file order to the device that can start it first",
+            Met => "Braun et al.: each task in file order to the device where it runs fastest",
+            Mct => "Braun et al.: each task in file order to the device where it completes first",
+            MinMin => "Braun et al.: repeatedly map the task with the smallest earliest completion",
+            MaxMin => "Braun et al.: repeatedly map the task with the largest earliest completion",
+            Sufferage => {
+                "Braun et al.: repeatedly map the task that loses most if denied its best device"
+            }
+            Heft => "HEFT for task graphs: upward-rank order, earliest finish with gap insertion",
+        }
+    }
+
+    fn solve(&self, instance: &Instance, _options: &SolveOptions) -> Result<SolveReport, Error> {
+        let started = Instant::now();
+        let schedule = self.schedule(instance)?;
+        Ok(SolveReport::feasible(
+            self.name(),
+            instance,
+            schedule,
+            started,
+        ))
+    }
+}
+
+/// Runs every greedy rule (in parallel) and keeps the best schedule for the instance's objective.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BestGreedy;
+
+impl BestGreedy {
+    /// The best greedy schedule, with the name of the rule that produced it.
+    ///
+    /// Ties go to the rule listed first in [`GreedyRule::ALL`]. Fails only if every rule fails
+    /// (e.g. device capacities too tight for all of them).
+    pub fn best(inst: &Instance) -> Result<(GreedyRule, Schedule, f64), Error> {
+        let results: Vec<(GreedyRule, Result<Schedule, Error>)> = GreedyRule::ALL
+            .par_iter()
+            .map(|&r| (r, r.schedule(inst)))
+            .collect();
+        let mut best: Option<(GreedyRule, Schedule, f64)> = None;
+        let mut first_err = None;
+        for (rule, res) in results {
+            match res {
+                Ok(s) => {
+                    let v = s.value(inst);
+                    if best.as_ref().is_none_or(|b| v < b.2) {
+                        best = Some((rule, s, v));
+                    }
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        best.ok_or_else(|| first_err.expect("at least one rule ran"))
+    }
+}
+
+impl Solver for BestGreedy {
+    fn name(&self) -> &'static str {
+        "best-greedy"
+    }
+
+    fn description(&self) -> &'static str {
+        "run every greedy rule in parallel and keep the best schedule for the objective (default)"
+    }
+
+    fn solve(&self, instance: &Instance, _options: &SolveOptions) -> Result<SolveReport, Error> {
+        let started = Instant::now();
+        let (rule, schedule, _) = Self::best(instance)?;
+        let mut report = SolveReport::feasible(self.name(), instance, schedule, started);
+        report.message = Some(format!("best rule: {}", rule.name()));
+        Ok(report)
+    }
+}

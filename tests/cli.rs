@@ -5,7 +5,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOLVERS: [&str; 14] = [
+const SOLVERS: [&str; 15] = [
+    "milp",
     "fcfs",
     "spt",
     "lpt",
@@ -360,7 +361,11 @@ fn every_solver_checks_on_the_braun_example() {
     let dir = tempfile::tempdir().unwrap();
     for name in SOLVERS {
         let out = dir.path().join(format!("{name}.json"));
-        solve_to(&braun_hihi(), &out, &["--solver", name]);
+        solve_to(
+            &braun_hihi(),
+            &out,
+            &["--solver", name, "--time-limit", "2"],
+        );
         hetsched()
             .arg("check")
             .arg(braun_hihi())

@@ -2,6 +2,7 @@
 //! (Braun et al. ETC matrices).
 
 pub mod etc;
+pub mod orlib_gap;
 mod schedule_file;
 
 pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile};

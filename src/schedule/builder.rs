@@ -130,6 +130,18 @@ impl<'a> Timetable<'a> {
         Some(self.start_on(d, ready, self.inst.ptime(t, d)).0)
     }
 
+    /// Earliest completion of `t` on `d` when `t` may start from `ready` on (its
+    /// [`Timetable::ready_time`], computed once by callers that try many devices); `None` when `d`
+    /// is not eligible or its capacity is used up.
+    #[inline]
+    pub fn completion_from(&self, t: usize, d: usize, ready: f64) -> Option<f64> {
+        if !self.fits_capacity(t, d) {
+            return None;
+        }
+        let p = self.inst.ptime(t, d);
+        Some(self.start_on(d, ready, p).0 + p)
+    }
+
     /// Earliest completion of `t` on `d` (see [`Timetable::earliest_start`]).
     #[inline]
     pub fn earliest_completion(&self, t: usize, d: usize) -> Option<f64> {
@@ -139,6 +151,10 @@ impl<'a> Timetable<'a> {
     /// Earliest start at or after `ready` on `d` for a task of length `p`, and the gap used.
     #[inline]
     fn start_on(&self, d: usize, ready: f64, p: f64) -> (f64, Option<usize>) {
+        let tail = self.tail[d];
+        if ready >= tail {
+            return (ready, None);
+        }
         for (i, &(a, b)) in self.gaps[d].iter().enumerate() {
             if b < ready {
                 continue;

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod greedy;
+pub mod milp;
 
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -146,7 +147,10 @@ pub trait Solver: Send + Sync {
 
 /// Every solver, in the order `hetsched solvers` lists them.
 pub fn all() -> Vec<Box<dyn Solver>> {
-    let mut v: Vec<Box<dyn Solver>> = vec![Box::new(greedy::BestGreedy)];
+    let mut v: Vec<Box<dyn Solver>> = vec![
+        Box::new(greedy::BestGreedy),
+        Box::new(milp::Milp::default()),
+    ];
     v.extend(
         greedy::GreedyRule::ALL
             .into_iter()

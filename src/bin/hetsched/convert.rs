@@ -1,12 +1,23 @@
 use crate::Outcome;
 use anyhow::Result;
-use hetsched::io::{self, etc};
+use hetsched::Error;
+use hetsched::io::{self, etc, orlib_gap};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum From {
     /// Braun et al. ETC matrix: task-major, one number per line, optional `TASKS MACHINES [FLAG]` header.
     Etc,
+    /// OR-Library generalized assignment file (gap1–12 maximise profit: costs become negated profits).
+    OrlibGap,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SenseArg {
+    /// The objective matrix is a profit to maximise (OR-Library gap1–gap12).
+    Max,
+    /// The objective matrix is a cost to minimise (OR-Library gapa–gapd).
+    Min,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -25,6 +36,13 @@ pub struct Args {
     /// Number of machines (devices), required when the file has no header.
     #[arg(long, short)]
     machines: Option<usize>,
+    /// For files holding several problems (OR-Library): which one, from 1.
+    #[arg(long)]
+    problem: Option<usize>,
+    /// OR-Library GAP: whether the objective matrix is a profit (max) or a cost (min); by
+    /// default from the file name (gapN: max, gapa–gapd: min).
+    #[arg(long)]
+    sense: Option<SenseArg>,
     /// Instance name (default: the file name).
     #[arg(long)]
     name: Option<String>,
@@ -39,6 +57,44 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Outcome> {
     let mut data = match args.from {
         From::Etc => etc::read(&args.file, args.machines)?,
+        From::OrlibGap => {
+            let sense = match args.sense {
+                Some(SenseArg::Max) => orlib_gap::Sense::Maximize,
+                Some(SenseArg::Min) => orlib_gap::Sense::Minimize,
+                None => orlib_gap::Sense::from_file_name(&args.file).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: say whether the first matrix is a profit or a cost with --sense max|min",
+                        args.file.display()
+                    ))
+                })?,
+            };
+            let mut all = orlib_gap::read(&args.file, sense)?;
+            let k = match (args.problem, all.len()) {
+                (Some(k), len) if k >= 1 && k <= len => k,
+                (Some(k), len) => {
+                    return Err(Error::Usage(format!(
+                        "{}: --problem {k} is out of range: the file holds {len} problem(s)",
+                        args.file.display()
+                    ))
+                    .into());
+                }
+                (None, 1) => 1,
+                (None, len) => {
+                    return Err(Error::Usage(format!(
+                        "{}: the file holds {len} problems: choose one with --problem K (1 to {len})",
+                        args.file.display()
+                    ))
+                    .into());
+                }
+            };
+            if sense == orlib_gap::Sense::Maximize {
+                eprintln!(
+                    "note: the objective matrix is a profit to maximise; costs are the negated \
+                     profits, so the optimum here is minus the published maximum"
+                );
+            }
+            all.swap_remove(k - 1)
+        }
     };
     if let Some(name) = args.name {
         data.name = Some(name);

@@ -29,7 +29,7 @@ enum Command {
     Check(check::Args),
     /// List the solvers, one line each.
     Solvers,
-    /// Convert an external format (Braun ETC matrix) into an instance file.
+    /// Convert an external format (Braun ETC matrix, OR-Library GAP) into an instance file.
     Convert(convert::Args),
 }
 

@@ -2,7 +2,8 @@ use crate::Outcome;
 use anyhow::Result;
 use hetsched::io::ScheduleFile;
 use hetsched::schedule::render;
-use hetsched::{Error, Objective, SolveOptions};
+use hetsched::solve::milp::{Formulation, Milp, WithMipGap, WithWarmStart};
+use hetsched::{Error, Objective, SolveOptions, Solver};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -32,9 +33,63 @@ pub struct Args {
     /// Also print every assignment (device, task, start, end).
     #[arg(long)]
     assignments: bool,
-    /// Print solver progress on standard error.
+    /// Print solver progress (for milp: HiGHS's log, on standard output).
     #[arg(long, short)]
     verbose: bool,
+    /// milp: relative gap at which to stop (default 0: prove optimality).
+    #[arg(long, value_name = "GAP", allow_negative_numbers = true)]
+    mip_gap: Option<f64>,
+    /// milp: do not start from the best greedy schedule.
+    #[arg(long)]
+    no_warm_start: bool,
+    /// milp: formulation (assignment, makespan, weighted-completion, disjunctive); default: chosen
+    /// from the objective and the instance.
+    #[arg(long)]
+    formulation: Option<String>,
+    /// milp: at most this many tasks per device (1: the classic assignment problem).
+    #[arg(long, value_name = "K")]
+    max_tasks: Option<usize>,
+    /// milp: mean device utilization Σ busy / (devices × makespan) of at least U (0 to 1).
+    #[arg(long, value_name = "U", allow_negative_numbers = true)]
+    min_utilization: Option<f64>,
+}
+
+/// The solver named on the command line, with the milp-only options applied; those options with
+/// another solver are an error, not silently ignored.
+fn make_solver(args: &Args) -> Result<Box<dyn Solver>> {
+    let solver = hetsched::solve::by_name(&args.solver)?;
+    let milp_only: Vec<&str> = [
+        (args.mip_gap.is_some(), "--mip-gap"),
+        (args.no_warm_start, "--no-warm-start"),
+        (args.formulation.is_some(), "--formulation"),
+        (args.max_tasks.is_some(), "--max-tasks"),
+        (args.min_utilization.is_some(), "--min-utilization"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect();
+    if solver.name() != "milp" {
+        if !milp_only.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} only appl{} to --solver milp, not {}",
+                milp_only.join(", "),
+                if milp_only.len() == 1 { "ies" } else { "y" },
+                solver.name()
+            ))
+            .into());
+        }
+        return Ok(solver);
+    }
+    let mut milp = Milp::default().with_warm_start(!args.no_warm_start);
+    if let Some(g) = args.mip_gap {
+        milp = milp.with_mip_gap(g);
+    }
+    if let Some(f) = &args.formulation {
+        milp.formulation = Some(f.parse::<Formulation>().map_err(Error::Usage)?);
+    }
+    milp.max_tasks = args.max_tasks;
+    milp.min_utilization = args.min_utilization;
+    Ok(Box::new(milp))
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
@@ -55,7 +110,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     if args.threads == Some(0) {
         return Err(Error::Usage("--threads must be at least 1".into()).into());
     }
-    let solver = hetsched::solve::by_name(&args.solver)?;
+    let solver = make_solver(&args)?;
     let mut instance = hetsched::io::read_instance(&args.instance)?;
     if let Some(o) = objective {
         instance = instance.with_objective(o);

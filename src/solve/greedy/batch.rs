@@ -35,7 +35,7 @@ struct Best {
     d2: usize,
 }
 
-fn best_of(tt: &Timetable, t: usize) -> Option<Best> {
+fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
     let inst = tt.instance();
     let mut b = Best {
         ct: f64::INFINITY,
@@ -44,7 +44,7 @@ fn best_of(tt: &Timetable, t: usize) -> Option<Best> {
         d2: usize::MAX,
     };
     for &d in inst.eligible(t) {
-        let Some(ct) = tt.earliest_completion(t, d) else {
+        let Some(ct) = tt.completion_from(t, d, ready) else {
             continue;
         };
         if ct < b.ct {
@@ -69,8 +69,11 @@ pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     let mut tt = Timetable::new(inst);
     let mut ready: Vec<usize> = (0..n).filter(|&t| inst.preds(t).is_empty()).collect();
     let mut best: Vec<Option<Best>> = vec![None; n];
+    // A task's ready time is fixed once its predecessors are placed.
+    let mut ready_at = vec![0.0; n];
     for &t in &ready {
-        best[t] = best_of(&tt, t);
+        ready_at[t] = tt.ready_time(t).expect("no predecessors");
+        best[t] = best_of(&tt, t, ready_at[t]);
     }
     while tt.num_placed() < n {
         let mut pick: Option<(usize, f64)> = None; // (position in ready, key)
@@ -102,13 +105,14 @@ pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
         for c in ready.iter().copied() {
             let b = best[c].expect("checked above");
             if b.d == d || (rule == BatchRule::Sufferage && b.d2 == d) {
-                best[c] = best_of(&tt, c);
+                best[c] = best_of(&tt, c, ready_at[c]);
             }
         }
         for &s in inst.succs(t) {
             if tt.is_ready(s) {
                 ready.push(s);
-                best[s] = best_of(&tt, s);
+                ready_at[s] = tt.ready_time(s).expect("ready");
+                best[s] = best_of(&tt, s, ready_at[s]);
             }
         }
     }
@@ -229,7 +233,7 @@ mod tests {
         while tt.num_placed() < n {
             let mut pick: Option<(f64, usize, usize)> = None;
             for t in (0..n).filter(|&t| !tt.is_placed(t)) {
-                let b = best_of(&tt, t).unwrap();
+                let b = best_of(&tt, t, tt.ready_time(t).unwrap()).unwrap();
                 if pick.is_none_or(|p| (b.ct, t, b.d) < p) {
                     pick = Some((b.ct, t, b.d));
                 }

@@ -4,6 +4,10 @@
 //! Column k of the HiGHS model is the k-th variable added, so every variable goes through
 //! [`Columns::add`], which keeps that index and the warm-start value of each column.
 
+// The constraint families index several per-task vectors with the same task index, as the
+// formulas in docs/formulations.md do; iterator chains would hide that.
+#![allow(clippy::needless_range_loop)]
+
 use super::Formulation;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
@@ -75,7 +79,11 @@ impl Built {
 /// start by the latest release/availability plus the sum of every task's longest processing time.
 pub(super) fn horizon(inst: &Instance) -> f64 {
     let r = inst.tasks().iter().map(|t| t.release).fold(0.0, f64::max);
-    let a = inst.devices().iter().map(|d| d.available_from).fold(0.0, f64::max);
+    let a = inst
+        .devices()
+        .iter()
+        .map(|d| d.available_from)
+        .fold(0.0, f64::max);
     let p: f64 = (0..inst.num_tasks())
         .map(|t| {
             inst.eligible(t)
@@ -155,12 +163,22 @@ pub(super) fn build(
             b.objective = assignment_objective(inst, &b);
             if let Some(u) = side.min_utilization {
                 // Without sequencing, the horizon is the makespan of loads: C ≥ a_d·used + load_d.
-                let cmax = makespan_of_loads(inst, &mut b, &warm_dev, warm_value.as_ref().map(|w| w.makespan));
+                let cmax = makespan_of_loads(
+                    inst,
+                    &mut b,
+                    &warm_dev,
+                    warm_value.as_ref().map(|w| w.makespan),
+                );
                 min_utilization(inst, u, cmax, &mut b);
             }
         }
         Formulation::Makespan => {
-            let cmax = makespan_of_loads(inst, &mut b, &warm_dev, warm_value.as_ref().map(|w| w.makespan));
+            let cmax = makespan_of_loads(
+                inst,
+                &mut b,
+                &warm_dev,
+                warm_value.as_ref().map(|w| w.makespan),
+            );
             b.objective = Expression::from(cmax);
             if let Some(u) = side.min_utilization {
                 min_utilization(inst, u, cmax, &mut b);
@@ -248,7 +266,9 @@ fn makespan_of_loads(
     warm_dev: &[Option<usize>],
     warm: Option<f64>,
 ) -> Variable {
-    let cmax = b.columns.continuous(0.0, f64::INFINITY, warm.unwrap_or(0.0));
+    let cmax = b
+        .columns
+        .continuous(0.0, f64::INFINITY, warm.unwrap_or(0.0));
     for (d, dev) in inst.devices().iter().enumerate() {
         let mut e = load_expr(inst, b, d);
         if dev.available_from > 0.0 {
@@ -284,7 +304,11 @@ fn min_utilization(inst: &Instance, u: f64, cmax: Variable, b: &mut Built) {
 ///   Σ_t w_t C_t = Σ_{t,d} w_t (a_d + p_td) x_td + Σ_d Σ_{k before t in Smith order on d} w_t p_kd x_td x_kd,
 /// with each product x_td·x_kd linearised by y ≥ x_td + x_kd − 1, y ≥ 0 (its cost is ≥ 0, so
 /// the minimum sets y to the product).
-fn weighted_completion_smith(inst: &Instance, b: &mut Built, warm_dev: &[Option<usize>]) -> Expression {
+fn weighted_completion_smith(
+    inst: &Instance,
+    b: &mut Built,
+    warm_dev: &[Option<usize>],
+) -> Expression {
     let n = inst.num_tasks();
     let mut obj = Expression::with_capacity(b.num_cols() * 2);
     let mut xv = vec![Vec::<Option<Variable>>::new(); n];
@@ -298,7 +322,11 @@ fn weighted_completion_smith(inst: &Instance, b: &mut Built, warm_dev: &[Option<
     }
     for d in 0..inst.num_devices() {
         let mut on: Vec<usize> = (0..n).filter(|&t| xv[t][d].is_some()).collect();
-        on.sort_by(|&a, &c| smith_key(inst, a, d).total_cmp(&smith_key(inst, c, d)).then(a.cmp(&c)));
+        on.sort_by(|&a, &c| {
+            smith_key(inst, a, d)
+                .total_cmp(&smith_key(inst, c, d))
+                .then(a.cmp(&c))
+        });
         for (i, &k) in on.iter().enumerate() {
             for &t in &on[i + 1..] {
                 let coef = inst.task(t).weight * inst.ptime(k, d);
@@ -308,7 +336,8 @@ fn weighted_completion_smith(inst: &Instance, b: &mut Built, warm_dev: &[Option<
                 let both = warm_dev[t] == Some(d) && warm_dev[k] == Some(d);
                 let y = b.columns.continuous(0.0, 1.0, if both { 1.0 } else { 0.0 });
                 let (xt, xk) = (xv[t][d].unwrap(), xv[k][d].unwrap());
-                b.constraints.push((Expression::from(y) - xt - xk).geq(-1.0));
+                b.constraints
+                    .push((Expression::from(y) - xt - xk).geq(-1.0));
                 obj.add_mul(coef, y);
             }
         }
@@ -336,7 +365,8 @@ fn disjunctive(
     let warm_end: Vec<f64> = (0..n)
         .map(|t| warm_dev[t].map_or(0.0, |d| warm_start[t] + inst.ptime(t, d)))
         .collect();
-    let warm_key: Vec<(f64, f64, usize)> = (0..n).map(|t| (warm_start[t], warm_end[t], t)).collect();
+    let warm_key: Vec<(f64, f64, usize)> =
+        (0..n).map(|t| (warm_start[t], warm_end[t], t)).collect();
     let start: Vec<Variable> = (0..n)
         .map(|t| b.columns.continuous(inst.task(t).release, h, warm_start[t]))
         .collect();
@@ -372,7 +402,10 @@ fn disjunctive(
             let shared: Vec<(usize, Variable, Variable)> = b.x[t]
                 .iter()
                 .filter_map(|&(d, vt)| {
-                    b.x[k].iter().find(|&&(dk, _)| dk == d).map(|&(_, vk)| (d, vt, vk))
+                    b.x[k]
+                        .iter()
+                        .find(|&&(dk, _)| dk == d)
+                        .map(|&(_, vk)| (d, vt, vk))
                 })
                 .collect();
             if shared.is_empty() {
@@ -400,7 +433,11 @@ fn disjunctive(
     let warm_metrics = warm.map(|s| s.metrics(inst));
     let needs_cmax = inst.objective() == Objective::Makespan || side.min_utilization.is_some();
     let cmax = needs_cmax.then(|| {
-        let c = b.columns.continuous(0.0, f64::INFINITY, warm_metrics.as_ref().map_or(0.0, |m| m.makespan));
+        let c = b.columns.continuous(
+            0.0,
+            f64::INFINITY,
+            warm_metrics.as_ref().map_or(0.0, |m| m.makespan),
+        );
         for t in 0..n {
             let e = completion(t, b) - c;
             b.constraints.push(e.leq(0.0));
@@ -430,7 +467,9 @@ fn disjunctive(
                 let (Some(due), true) = (task.due, task.weight > 0.0) else {
                     continue;
                 };
-                let tard = b.columns.continuous(0.0, f64::INFINITY, (warm_end[t] - due).max(0.0));
+                let tard = b
+                    .columns
+                    .continuous(0.0, f64::INFINITY, (warm_end[t] - due).max(0.0));
                 let c = completion(t, b) - tard;
                 b.constraints.push(c.leq(due));
                 e.add_mul(task.weight, tard);

@@ -5,8 +5,10 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOLVERS: [&str; 15] = [
+const SOLVERS: [&str; 17] = [
     "milp",
+    "ga",
+    "ls",
     "fcfs",
     "spt",
     "lpt",

@@ -187,3 +187,31 @@ fn generator_mostly_yields_valid_instances() {
         "{with_prec} {with_cap} {with_release}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, .. ProptestConfig::default() })]
+
+    /// The same property for the metaheuristics (small budgets): feasible by construction, value
+    /// equal to the recomputed one, never worse than the best greedy schedule.
+    #[test]
+    fn every_metaheuristic_schedule_is_feasible(spec in spec(), seed in 0u64..1000) {
+        use hetsched::solve::meta::{Genetic, IteratedLocalSearch};
+        let Some(inst) = build(&spec) else { return Ok(()); };
+        let Ok((_, _, greedy)) = BestGreedy::best(&inst) else { return Ok(()); };
+        let solvers: [Box<dyn Solver>; 2] = [
+            Box::new(Genetic { max_generations: 6, population: 8, islands: 2, ..Genetic::default() }),
+            Box::new(IteratedLocalSearch { max_iterations: 6, ..IteratedLocalSearch::default() }),
+        ];
+        for solver in &solvers {
+            let opts = SolveOptions { seed, ..SolveOptions::default() };
+            let report = solver.solve(&inst, &opts).expect("greedy succeeded, so the metaheuristic does");
+            let s = report.schedule.as_ref().expect("a schedule");
+            let v = s.violations(&inst);
+            prop_assert!(v.is_empty(), "{}: {:?}", solver.name(), v);
+            let value = report.value.expect("value");
+            let again = recompute(&inst, s);
+            prop_assert!((value - again).abs() <= 1e-9 * again.abs().max(1.0));
+            prop_assert!(value <= greedy + 1e-9 * greedy.abs().max(1.0), "{}: {} > {}", solver.name(), value, greedy);
+        }
+    }
+}

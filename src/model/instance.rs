@@ -394,6 +394,18 @@ impl Instance {
     pub fn has_precedence(&self) -> bool {
         self.preds.iter().any(|p| !p.is_empty())
     }
+    /// True when no task has a predecessor and no task is released after any device becomes
+    /// available: every device can then run its tasks back to back from its `available_from`,
+    /// so only the assignment (and, for some objectives, each device's order) matters.
+    pub fn is_independent(&self) -> bool {
+        let first_free = self
+            .devices
+            .iter()
+            .map(|d| d.available_from)
+            .fold(f64::INFINITY, f64::min);
+        !self.has_precedence() && self.tasks.iter().all(|t| t.release <= first_free)
+    }
+
     /// The tasks in a topological order of `after` (ties by file order).
     pub fn topological_order(&self) -> &[usize] {
         &self.topo

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod greedy;
+pub mod meta;
 pub mod milp;
 
 use crate::error::Error;
@@ -150,6 +151,8 @@ pub fn all() -> Vec<Box<dyn Solver>> {
     let mut v: Vec<Box<dyn Solver>> = vec![
         Box::new(greedy::BestGreedy),
         Box::new(milp::Milp::default()),
+        Box::new(meta::Genetic::default()),
+        Box::new(meta::IteratedLocalSearch::default()),
     ];
     v.extend(
         greedy::GreedyRule::ALL

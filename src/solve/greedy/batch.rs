@@ -62,7 +62,7 @@ fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
 
 /// Map every task with `rule`.
 pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
-    if rule == BatchRule::MinMin && etc_setting(inst) {
+    if rule == BatchRule::MinMin && inst.is_independent() {
         return min_min_sorted(inst);
     }
     let n = inst.num_tasks();
@@ -117,17 +117,6 @@ pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
         }
     }
     tt.into_schedule()
-}
-
-/// No precedence, and no release later than any device's availability: every task starts at its
-/// device's tail, so completion = tail + processing time.
-fn etc_setting(inst: &Instance) -> bool {
-    let first_free = inst
-        .devices()
-        .iter()
-        .map(|d| d.available_from)
-        .fold(f64::INFINITY, f64::min);
-    !inst.has_precedence() && inst.tasks().iter().all(|t| t.release <= first_free)
 }
 
 fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
@@ -225,7 +214,7 @@ mod tests {
         }
         let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
         let inst = etc(&refs);
-        assert!(etc_setting(&inst));
+        assert!(inst.is_independent());
         let fast = min_min_sorted(&inst).unwrap();
         // Force the general path by computing it directly.
         let mut tt = Timetable::new(&inst);

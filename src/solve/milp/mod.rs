@@ -61,7 +61,7 @@ impl Formulation {
 
     /// The formulation [`Milp`] uses for `inst` when none is asked for.
     pub fn choose(inst: &Instance, min_utilization: Option<f64>) -> Formulation {
-        let simple = no_sequencing_needed(inst);
+        let simple = inst.is_independent();
         match inst.objective() {
             Objective::AssignmentCost | Objective::TotalCost
                 if min_utilization.is_none() || simple =>
@@ -86,7 +86,7 @@ impl Formulation {
                         "the assignment formulation handles assignment_cost and total_cost, not {obj}"
                     ));
                 }
-                if min_utilization.is_some() && !no_sequencing_needed(inst) {
+                if min_utilization.is_some() && !inst.is_independent() {
                     return Some("a minimum utilization with releases or precedence needs the disjunctive formulation".into());
                 }
                 None
@@ -103,7 +103,7 @@ impl Formulation {
                         self.name()
                     ));
                 }
-                if !no_sequencing_needed(inst) {
+                if !inst.is_independent() {
                     return Some(format!(
                         "the {} formulation needs no precedence and no release after a device becomes available",
                         self.name()
@@ -140,17 +140,6 @@ impl std::str::FromStr for Formulation {
     }
 }
 
-/// No precedence and no task released after the earliest device availability: every device
-/// can run its tasks back to back from its `available_from`.
-fn no_sequencing_needed(inst: &Instance) -> bool {
-    let first_free = inst
-        .devices()
-        .iter()
-        .map(|d| d.available_from)
-        .fold(f64::INFINITY, f64::min);
-    !inst.has_precedence() && inst.tasks().iter().all(|t| t.release <= first_free)
-}
-
 /// A solver that accepts a relative MIP gap at which it may stop.
 pub trait WithMipGap: Sized {
     /// Stop once (value − bound) / value ≤ `gap` (0 proves optimality).
@@ -161,6 +150,12 @@ pub trait WithMipGap: Sized {
 pub trait WithWarmStart: Sized {
     /// Start from the best greedy schedule (`true`, the default) or from nothing.
     fn with_warm_start(self, on: bool) -> Self;
+}
+
+/// A solver that can start from a given feasible schedule instead of its own warm start.
+pub trait WithInitialSchedule: Sized {
+    /// Use `schedule` (which must be feasible for the instance solved) as the warm start.
+    fn with_initial_schedule(self, schedule: Schedule) -> Self;
 }
 
 /// The exact solver: builds a MILP with good_lp, solves it with HiGHS, and reports what HiGHS
@@ -192,6 +187,10 @@ pub struct Milp {
     pub max_tasks: Option<usize>,
     /// Mean device utilization Σ busy / (m · makespan) of at least this (0..=1).
     pub min_utilization: Option<f64>,
+    /// Warm start to use instead of the best greedy schedule (see [`WithInitialSchedule`]).
+    pub initial: Option<Schedule>,
+    /// Branch-and-bound nodes at most (a deterministic budget, unlike a time limit).
+    pub max_nodes: Option<u32>,
 }
 
 impl Default for Milp {
@@ -202,7 +201,17 @@ impl Default for Milp {
             warm_start: true,
             max_tasks: None,
             min_utilization: None,
+            initial: None,
+            max_nodes: None,
         }
+    }
+}
+
+impl WithInitialSchedule for Milp {
+    fn with_initial_schedule(mut self, schedule: Schedule) -> Self {
+        self.initial = Some(schedule);
+        self.warm_start = true;
+        self
     }
 }
 
@@ -397,7 +406,10 @@ impl Solver for Milp {
         let n = inst.num_tasks();
 
         // Warm start: the best greedy schedule, when it meets the side constraints.
-        let warm = if self.warm_start {
+        let warm = if let (true, Some(s)) = (self.warm_start, &self.initial) {
+            Some((s.clone(), s.value(inst)))
+                .filter(|(s, _)| s.violations(inst).is_empty() && self.meets_side(inst, s))
+        } else if self.warm_start {
             BestGreedy::best(inst)
                 .ok()
                 .map(|(_, s, v)| (s, v))
@@ -441,6 +453,11 @@ impl Solver for Milp {
         if let Some(limit) = options.time_limit {
             let left = limit.as_secs_f64() - started.elapsed().as_secs_f64();
             set(&mut hmodel, "time_limit", left.max(0.0))?;
+        }
+        if let Some(nodes) = self.max_nodes {
+            hmodel
+                .try_set_option("mip_max_nodes", nodes.min(i32::MAX as u32) as i32)
+                .map_err(|e| Error::Solve(format!("HiGHS option mip_max_nodes: {e:?}")))?;
         }
         if options.verbose {
             let _ = hmodel.try_set_option("output_flag", true);

@@ -1,0 +1,340 @@
+//! Local search on genomes, with incremental evaluation where the objective allows.
+//!
+//! - makespan on an independent instance ([`Mode::Loads`]): moves of a task off the critical
+//!   (latest-finishing) device and swaps of a critical task with a task elsewhere, evaluated from
+//!   the two device loads involved — O(1) per neighbour;
+//! - weighted completion on an independent instance ([`Mode::Smith`]): moves of any task to any
+//!   device, evaluated from Smith-ordered prefix sums on the two devices — O(log k) per neighbour;
+//! - anything else ([`Mode::Timetable`]): device moves and order shifts, each evaluated by decoding.
+//!
+//! Every search stops at a local optimum or when the [`Budget`] runs out.
+
+use super::eval::{Evaluator, Genome, Mode, smith_key};
+use crate::model::Instance;
+use rand::Rng;
+use rand::seq::SliceRandom;
+use std::time::Instant;
+
+/// When a search must stop, and how many evaluations it has made.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Wall-clock deadline.
+    pub deadline: Option<Instant>,
+    /// Neighbours and genomes evaluated so far.
+    pub evaluations: u64,
+}
+
+impl Budget {
+    /// A budget with an optional deadline.
+    pub fn new(deadline: Option<Instant>) -> Self {
+        Budget {
+            deadline,
+            evaluations: 0,
+        }
+    }
+
+    /// True once the deadline has passed.
+    #[inline]
+    pub fn exhausted(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// Improve `g` (whose value is `value`) to a local optimum; returns the new value.
+pub fn improve<R: Rng>(
+    ev: &Evaluator,
+    g: &mut Genome,
+    value: f64,
+    budget: &mut Budget,
+    rng: &mut R,
+) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    match ev.mode() {
+        Mode::Loads => improve_loads(ev.instance(), &mut g.device, budget),
+        Mode::Smith => improve_smith(ev.instance(), &mut g.device, budget),
+        Mode::Timetable => improve_timetable(ev, g, value, budget, rng),
+    }
+}
+
+fn capacity(inst: &Instance, d: usize) -> f64 {
+    inst.device(d)
+        .capacity
+        .map_or(f64::INFINITY, |c| c * (1.0 + 1e-12) + 1e-12)
+}
+
+/// Makespan local search on device loads (see the module documentation).
+pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget) -> f64 {
+    let m = inst.num_devices();
+    let avail: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
+    let cap: Vec<f64> = (0..m).map(|d| capacity(inst, d)).collect();
+    let mut load = vec![0.0; m];
+    let mut on: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for (t, &d) in device.iter().enumerate() {
+        load[d] += inst.ptime(t, d);
+        on[d].push(t);
+    }
+    let finish = |load: &[f64], on: &[Vec<usize>], d: usize| -> f64 {
+        if on[d].is_empty() {
+            0.0
+        } else {
+            avail[d] + load[d]
+        }
+    };
+    loop {
+        let (c, cmax) = (0..m)
+            .map(|d| (d, finish(&load, &on, d)))
+            .fold((0, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
+        if budget.exhausted() {
+            return cmax;
+        }
+        let eps = 1e-12 * cmax.abs().max(1.0);
+        // Best move off the critical device: (resulting max of the two devices, task, to).
+        let mut best: Option<(f64, usize, usize, Option<usize>)> = None;
+        for &t in &on[c] {
+            let ptc = inst.ptime(t, c);
+            let new_c = if on[c].len() == 1 {
+                0.0
+            } else {
+                avail[c] + load[c] - ptc
+            };
+            for &d in inst.eligible(t) {
+                if d == c {
+                    continue;
+                }
+                let ptd = inst.ptime(t, d);
+                budget.evaluations += 1;
+                if load[d] + ptd > cap[d] {
+                    continue;
+                }
+                let r = new_c.max(avail[d] + load[d] + ptd);
+                if r < cmax - eps && best.is_none_or(|b| r < b.0) {
+                    best = Some((r, t, d, None));
+                }
+            }
+        }
+        if best.is_none() {
+            // Swaps: a critical task t for a task u on another device d.
+            'outer: for &t in &on[c] {
+                let ptc = inst.ptime(t, c);
+                for (u, &d) in device.iter().enumerate() {
+                    if d == c {
+                        continue;
+                    }
+                    let ptd = inst.ptime(t, d);
+                    let puc = inst.ptime(u, c);
+                    if !ptd.is_finite() || !puc.is_finite() {
+                        continue;
+                    }
+                    budget.evaluations += 1;
+                    let pud = inst.ptime(u, d);
+                    let lc = load[c] - ptc + puc;
+                    let ld = load[d] - pud + ptd;
+                    if lc > cap[c] || ld > cap[d] {
+                        continue;
+                    }
+                    let r = (avail[c] + lc).max(avail[d] + ld);
+                    if r < cmax - eps {
+                        best = Some((r, t, d, Some(u)));
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        let Some((_, t, d, swap)) = best else {
+            return cmax;
+        };
+        let c = device[t];
+        let pos = on[c]
+            .iter()
+            .position(|&x| x == t)
+            .expect("t is on its device");
+        on[c].swap_remove(pos);
+        load[c] -= inst.ptime(t, c);
+        load[d] += inst.ptime(t, d);
+        on[d].push(t);
+        device[t] = d;
+        if let Some(u) = swap {
+            let pos = on[d].iter().position(|&x| x == u).expect("u is on d");
+            on[d].swap_remove(pos);
+            load[d] -= inst.ptime(u, d);
+            load[c] += inst.ptime(u, c);
+            on[c].push(u);
+            device[u] = c;
+        }
+    }
+}
+
+/// One device's tasks in Smith order with prefix sums of times and suffix sums of weights.
+#[derive(Debug, Clone, Default)]
+struct SmithLine {
+    /// (Smith key, task), sorted.
+    tasks: Vec<(f64, usize)>,
+    /// prefix[i] = Σ p of tasks[..i].
+    prefix: Vec<f64>,
+    /// suffix[i] = Σ w of tasks[i..].
+    suffix: Vec<f64>,
+    busy: f64,
+}
+
+impl SmithLine {
+    fn rebuild(&mut self, inst: &Instance, d: usize) {
+        self.tasks
+            .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let k = self.tasks.len();
+        self.prefix.clear();
+        self.prefix.push(0.0);
+        for &(_, t) in &self.tasks {
+            let last = *self.prefix.last().expect("non-empty");
+            self.prefix.push(last + inst.ptime(t, d));
+        }
+        self.suffix = vec![0.0; k + 1];
+        for i in (0..k).rev() {
+            self.suffix[i] = self.suffix[i + 1] + inst.task(self.tasks[i].1).weight;
+        }
+        self.busy = self.prefix[k];
+    }
+
+    /// Position a task with this key takes (after equal keys with lower index).
+    fn position(&self, key: f64, t: usize) -> usize {
+        self.tasks
+            .partition_point(|&(k, u)| k < key || (k == key && u < t))
+    }
+}
+
+/// Weighted-completion local search with Smith-ordered devices (see the module documentation).
+#[allow(clippy::needless_range_loop)] // `device[t]` is read and reassigned inside the scan
+pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget) -> f64 {
+    let n = inst.num_tasks();
+    let m = inst.num_devices();
+    let avail: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
+    let cap: Vec<f64> = (0..m).map(|d| capacity(inst, d)).collect();
+    let mut lines: Vec<SmithLine> = vec![SmithLine::default(); m];
+    for (t, &d) in device.iter().enumerate() {
+        lines[d].tasks.push((smith_key(inst, t, d), t));
+    }
+    for (d, line) in lines.iter_mut().enumerate() {
+        line.rebuild(inst, d);
+    }
+    let total = |lines: &[SmithLine]| -> f64 {
+        let mut s = 0.0;
+        for (d, line) in lines.iter().enumerate() {
+            for (i, &(_, t)) in line.tasks.iter().enumerate() {
+                s += inst.task(t).weight * (avail[d] + line.prefix[i + 1]);
+            }
+        }
+        s
+    };
+    let mut value = total(&lines);
+    loop {
+        let mut improved = false;
+        for t in 0..n {
+            if budget.exhausted() {
+                return value;
+            }
+            let c = device[t];
+            let w = inst.task(t).weight;
+            let line = &lines[c];
+            let i = line.position(smith_key(inst, t, c), t);
+            let ptc = inst.ptime(t, c);
+            let removal = w * (avail[c] + line.prefix[i] + ptc) + ptc * line.suffix[i + 1];
+            let mut best: Option<(f64, usize)> = None;
+            for &d in inst.eligible(t) {
+                if d == c {
+                    continue;
+                }
+                let ptd = inst.ptime(t, d);
+                budget.evaluations += 1;
+                if lines[d].busy + ptd > cap[d] {
+                    continue;
+                }
+                let ld = &lines[d];
+                let j = ld.position(smith_key(inst, t, d), t);
+                let insertion = w * (avail[d] + ld.prefix[j] + ptd) + ptd * ld.suffix[j];
+                let delta = insertion - removal;
+                if delta < -1e-9 * value.abs().max(1.0) && best.is_none_or(|b| delta < b.0) {
+                    best = Some((delta, d));
+                }
+            }
+            if let Some((delta, d)) = best {
+                let pos = lines[c]
+                    .tasks
+                    .iter()
+                    .position(|&(_, u)| u == t)
+                    .expect("t on c");
+                lines[c].tasks.remove(pos);
+                lines[c].rebuild(inst, c);
+                lines[d].tasks.push((smith_key(inst, t, d), t));
+                lines[d].rebuild(inst, d);
+                device[t] = d;
+                value += delta;
+                improved = true;
+            }
+        }
+        if !improved {
+            // Recompute exactly to shed accumulated rounding.
+            return total(&lines);
+        }
+    }
+}
+
+/// Local search by decoding: device moves, then order shifts, first improvement, random scan order.
+fn improve_timetable<R: Rng>(
+    ev: &Evaluator,
+    g: &mut Genome,
+    mut value: f64,
+    budget: &mut Budget,
+    rng: &mut R,
+) -> f64 {
+    let inst = ev.instance();
+    let n = inst.num_tasks();
+    let mut tasks: Vec<usize> = (0..n).collect();
+    loop {
+        let mut improved = false;
+        tasks.shuffle(rng);
+        for &t in &tasks {
+            for &d in inst.eligible(t) {
+                if d == g.device[t] {
+                    continue;
+                }
+                if budget.exhausted() {
+                    return value;
+                }
+                let mut cand = g.clone();
+                cand.device[t] = d;
+                budget.evaluations += 1;
+                let v = ev.value(&mut cand);
+                if v < value - 1e-9 * value.abs().max(1.0) {
+                    *g = cand;
+                    value = v;
+                    improved = true;
+                }
+            }
+        }
+        // Order shifts: move one task a few places earlier in the priority order.
+        for _ in 0..n {
+            if budget.exhausted() {
+                return value;
+            }
+            let i = rng.random_range(0..n);
+            if i == 0 {
+                continue;
+            }
+            let j = i.saturating_sub(rng.random_range(1..=n.min(8)));
+            let mut cand = g.clone();
+            let t = cand.order.remove(i);
+            cand.order.insert(j, t);
+            budget.evaluations += 1;
+            let v = ev.value(&mut cand);
+            if v < value - 1e-9 * value.abs().max(1.0) {
+                *g = cand;
+                value = v;
+                improved = true;
+            }
+        }
+        if !improved {
+            return value;
+        }
+    }
+}

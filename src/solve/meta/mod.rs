@@ -1,0 +1,266 @@
+//! Metaheuristics: iterated local search (`ls`) and a parallel island genetic algorithm (`ga`).
+//!
+//! Both work on [`Genome`]s (a device per task and a priority order) decoded by the one schedule
+//! builder, so every schedule they return is feasible by construction. Both are seeded with the
+//! greedy solvers' schedules and are reproducible: the same seed gives the same result whatever
+//! the number of threads, as long as they stop on an iteration or generation budget (a wall-clock
+//! limit stops them wherever they are when it expires).
+
+pub mod eval;
+pub mod genetic;
+pub mod lns;
+pub mod local_search;
+
+pub use eval::{Evaluator, Genome, Mode};
+pub use genetic::Genetic;
+pub use local_search::Budget;
+
+use super::greedy::{BestGreedy, GreedyRule};
+use super::{SolveOptions, SolveReport, Solver};
+use crate::error::Error;
+use crate::model::Instance;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// The random stream of worker `stream` for a run seeded with `seed`: independent streams, one
+/// per island or worker, never shared across threads.
+pub fn rng_stream(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+/// The greedy schedules as genomes (best first), used to seed the metaheuristics.
+pub fn greedy_genomes(inst: &Instance) -> Vec<Genome> {
+    let mut seeds: Vec<(f64, Genome)> = GreedyRule::ALL
+        .iter()
+        .filter_map(|r| r.schedule(inst).ok())
+        .map(|s| (s.value(inst), Genome::from_schedule(inst, &s)))
+        .collect();
+    seeds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    seeds.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Ruin and recreate: move `k` random tasks off their devices, then put each back (longest
+/// first) on the eligible device that minimises the resulting device finish (load-based), or a
+/// random eligible device for non-independent instances; order genes get `k` random swaps.
+pub fn perturb<R: Rng>(ev: &Evaluator, g: &mut Genome, k: usize, rng: &mut R) {
+    let inst = ev.instance();
+    let n = inst.num_tasks();
+    if n == 0 {
+        return;
+    }
+    let picked: Vec<usize> = (0..k.min(n)).map(|_| rng.random_range(0..n)).collect();
+    match ev.mode() {
+        Mode::Loads | Mode::Smith => {
+            let m = inst.num_devices();
+            let mut load: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
+            let mut busy = vec![0.0; m];
+            let mut out = vec![false; n];
+            for &t in &picked {
+                out[t] = true;
+            }
+            for t in 0..n {
+                if !out[t] {
+                    load[g.device[t]] += inst.ptime(t, g.device[t]);
+                    busy[g.device[t]] += inst.ptime(t, g.device[t]);
+                }
+            }
+            let mut back: Vec<usize> = (0..n).filter(|&t| out[t]).collect();
+            back.sort_by(|&a, &b| {
+                inst.min_ptime(b)
+                    .total_cmp(&inst.min_ptime(a))
+                    .then(a.cmp(&b))
+            });
+            for t in back {
+                // Random tie-breaking among near-best devices keeps the move from undoing itself.
+                let mut best: Option<(f64, usize)> = None;
+                for &d in inst.eligible(t) {
+                    let p = inst.ptime(t, d);
+                    if inst.device(d).capacity.is_some_and(|c| busy[d] + p > c) {
+                        continue;
+                    }
+                    let key = (load[d] + p) * (1.0 + 0.02 * rng.random::<f64>());
+                    if best.is_none_or(|b| key < b.0) {
+                        best = Some((key, d));
+                    }
+                }
+                let d = best.map_or(g.device[t], |b| b.1);
+                g.device[t] = d;
+                load[d] += inst.ptime(t, d);
+                busy[d] += inst.ptime(t, d);
+            }
+        }
+        Mode::Timetable => {
+            for &t in &picked {
+                let e = inst.eligible(t);
+                g.device[t] = e[rng.random_range(0..e.len())];
+            }
+            for _ in 0..k {
+                let (i, j) = (rng.random_range(0..n), rng.random_range(0..n));
+                g.order.swap(i, j);
+            }
+        }
+    }
+}
+
+fn deadline(started: Instant, limit: Option<Duration>) -> Option<Instant> {
+    limit.map(|l| started + l)
+}
+
+/// Iterated local search: local search from the best greedy schedule, then repeatedly perturb
+/// (ruin and recreate), search again, and keep the result when it is not worse.
+#[derive(Debug, Clone)]
+pub struct IteratedLocalSearch {
+    /// Perturbation–search rounds at most.
+    pub max_iterations: usize,
+    /// Stop after this many rounds without a new best.
+    pub stagnation: usize,
+    /// For makespan on independent instances, alternate the perturbation with an exact step:
+    /// re-solve the critical device and three others with the MILP ([`lns::lns_step`]).
+    pub exact_neighbourhood: bool,
+    /// Independent searches run in parallel (each with its own random stream; the best wins).
+    /// Fixed, so that the result does not depend on the thread count.
+    pub streams: usize,
+}
+
+impl Default for IteratedLocalSearch {
+    fn default() -> Self {
+        IteratedLocalSearch {
+            max_iterations: 5000,
+            stagnation: 500,
+            exact_neighbourhood: true,
+            streams: 2,
+        }
+    }
+}
+
+impl IteratedLocalSearch {
+    /// Run from `start` and return the best genome, its value and the evaluations made.
+    pub fn run(
+        &self,
+        ev: &Evaluator,
+        start: Genome,
+        seed: u64,
+        stream: u64,
+        budget: &mut Budget,
+    ) -> (Genome, f64) {
+        let n = ev.instance().num_tasks();
+        let mut rng = rng_stream(seed, stream);
+        let mut cur = start;
+        let v0 = ev.value(&mut cur);
+        budget.evaluations += 1;
+        let mut cur_v = local_search::improve(ev, &mut cur, v0, budget, &mut rng);
+        let (mut best, mut best_v) = (cur.clone(), cur_v);
+        let mut since_best = 0;
+        let timed = budget.deadline.is_some();
+
+        for _ in 0..self.max_iterations {
+            if budget.exhausted() {
+                break;
+            }
+            if since_best >= self.stagnation {
+                if !timed {
+                    break;
+                }
+                // With time left, restart from the best with a stronger kick.
+                let mut kick = best.clone();
+                perturb(ev, &mut kick, (n / 8).max(4), &mut rng);
+                let v = ev.value(&mut kick);
+                cur_v = local_search::improve(ev, &mut kick, v, budget, &mut rng);
+                cur = kick;
+                since_best = 0;
+                continue;
+            }
+            let mut cand = cur.clone();
+            let lns = self.exact_neighbourhood
+                && ev.mode() == Mode::Loads
+                && ev.instance().num_devices() >= 3
+                && rng.random_bool(0.5);
+            let improved_exactly = lns && {
+                let left = budget.deadline.map(|d| {
+                    d.saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(500))
+                });
+                lns::lns_step(ev.instance(), &mut cand.device, 4, left, &mut rng)
+            };
+            if !improved_exactly {
+                let k = rng.random_range(2..=(n / 32).clamp(3, 12));
+                perturb(ev, &mut cand, k, &mut rng);
+            }
+            let v = ev.value(&mut cand);
+            budget.evaluations += 1;
+            let v = local_search::improve(ev, &mut cand, v, budget, &mut rng);
+            if v <= cur_v {
+                cur = cand;
+                cur_v = v;
+            }
+            if cur_v < best_v - 1e-12 * best_v.abs().max(1.0) {
+                best = cur.clone();
+                best_v = cur_v;
+                since_best = 0;
+            } else {
+                since_best += 1;
+            }
+        }
+        (best, best_v)
+    }
+}
+
+impl Solver for IteratedLocalSearch {
+    fn name(&self) -> &'static str {
+        "ls"
+    }
+
+    fn description(&self) -> &'static str {
+        "iterated local search (moves, swaps, ruin-and-recreate) from the best greedy schedule; seeded, time-limited"
+    }
+
+    fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
+        let started = Instant::now();
+        let ev = Evaluator::new(inst);
+        let (_, greedy, _) = BestGreedy::best(inst)?;
+        let start = Genome::from_schedule(inst, &greedy);
+        let deadline = deadline(started, options.time_limit);
+        let search = || {
+            (0..self.streams.max(1) as u64)
+                .into_par_iter()
+                .map(|stream| {
+                    let mut budget = Budget::new(deadline);
+                    let (g, v) = self.run(&ev, start.clone(), options.seed, stream, &mut budget);
+                    (g, v, budget.evaluations, stream)
+                })
+                .collect::<Vec<_>>()
+        };
+        let results = match options.threads {
+            Some(k) => rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .map_err(|e| Error::Solve(format!("cannot start {k} threads: {e}")))?
+                .install(search),
+            None => search(),
+        };
+        let evaluations: u64 = results.iter().map(|r| r.2).sum();
+        let (g, v, _, _) = results
+            .into_iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
+            .expect("at least one stream");
+        let budget = Budget {
+            deadline,
+            evaluations,
+        };
+        let schedule = ev.schedule(&g)?;
+        let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
+        debug_assert!((report.value.unwrap() - v).abs() <= 1e-6 * v.abs().max(1.0));
+        let secs = report.seconds.max(1e-9);
+        report.message = Some(format!(
+            "{} evaluations ({:.0}/s), {:?} evaluation",
+            budget.evaluations,
+            budget.evaluations as f64 / secs,
+            ev.mode()
+        ));
+        Ok(report)
+    }
+}

@@ -25,14 +25,17 @@ fn ai_cluster(objective: Objective) -> Instance {
 
 fn small_ga() -> Genetic {
     Genetic {
-        max_generations: 10,
+        islands: 3,
+        population: 10,
+        max_generations: 4,
+        epoch: 2,
         ..Genetic::default()
     }
 }
 
 fn small_ls() -> IteratedLocalSearch {
     IteratedLocalSearch {
-        max_iterations: 8,
+        max_iterations: 4,
         ..IteratedLocalSearch::default()
     }
 }
@@ -137,7 +140,7 @@ fn better_than_min_min_on_braun() {
     .unwrap();
     let ls = IteratedLocalSearch {
         exact_neighbourhood: false,
-        max_iterations: 100,
+        max_iterations: 30,
         ..small_ls()
     }
     .solve(&inst, &opts(1, None))

@@ -38,8 +38,9 @@ pub struct Genetic {
     pub stagnation: usize,
     /// Share of offspring improved by local search (when evaluation is incremental).
     pub local_search_share: f64,
-    /// For makespan on independent instances, improve each island's best once per epoch with the
-    /// exact large-neighbourhood step ([`super::lns::lns_step`]).
+    /// For makespan on independent instances under a time limit, improve each island's best once
+    /// per epoch with the exact large-neighbourhood step ([`super::lns::lns_step`], capped at
+    /// 0.5 s). Untimed runs skip it.
     pub exact_step: bool,
 }
 
@@ -51,8 +52,8 @@ impl Default for Genetic {
             tournament: 3,
             elite: 2,
             epoch: 10,
-            max_generations: 400,
-            stagnation: 100,
+            max_generations: 100,
+            stagnation: 30,
             local_search_share: 0.25,
             exact_step: true,
         }
@@ -262,7 +263,8 @@ impl Genetic {
                 self.epoch.min(self.max_generations - generations)
             }
             .max(1);
-            let exact = self.exact_step && ev.mode() == Mode::Loads && inst.num_devices() >= 3;
+            let exact =
+                self.exact_step && timed && ev.mode() == Mode::Loads && inst.num_devices() >= 3;
             islands.par_iter_mut().for_each(|isl| {
                 for _ in 0..epoch {
                     if isl.budget.exhausted() {
@@ -271,7 +273,7 @@ impl Genetic {
                     self.generation(ev, isl);
                 }
                 if exact && !isl.budget.exhausted() {
-                    // Memetic exact step on the island's best: re-solve four devices with the MILP.
+                    // Memetic exact step on the island's best: re-solve six devices with the MILP.
                     let i = (0..isl.pop.len())
                         .min_by(|&a, &b| {
                             isl.pop[a]
@@ -285,7 +287,7 @@ impl Genetic {
                         d.saturating_duration_since(Instant::now())
                             .min(std::time::Duration::from_millis(500))
                     });
-                    if lns::lns_step(inst, &mut g.device, 4, left, &mut isl.rng) {
+                    if lns::lns_step(inst, &mut g.device, 6, left, &mut isl.rng) {
                         let v = ev.value(&mut g);
                         let v = local_search::improve(ev, &mut g, v, &mut isl.budget, &mut isl.rng);
                         if v < isl.pop[i].value {

@@ -11,8 +11,7 @@ use rand::Rng;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Branch-and-bound nodes per sub-problem: a deterministic budget, so that a run without a wall
-/// clock limit gives the same result every time.
+/// Branch-and-bound nodes per sub-problem, on top of the caller's time cap.
 pub const NODES_PER_STEP: u32 = 200;
 
 /// One step on `device` (a device per task): returns true when it improved. `limit` caps the

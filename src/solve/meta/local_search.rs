@@ -22,6 +22,10 @@ pub struct Budget {
     pub deadline: Option<Instant>,
     /// Neighbours and genomes evaluated so far.
     pub evaluations: u64,
+    /// Print the best value about once a second on standard error.
+    pub verbose: bool,
+    /// When the run started (for progress lines).
+    pub started: Instant,
 }
 
 impl Budget {
@@ -30,6 +34,8 @@ impl Budget {
         Budget {
             deadline,
             evaluations: 0,
+            verbose: false,
+            started: Instant::now(),
         }
     }
 

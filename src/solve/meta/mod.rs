@@ -118,8 +118,10 @@ pub struct IteratedLocalSearch {
     pub max_iterations: usize,
     /// Stop after this many rounds without a new best.
     pub stagnation: usize,
-    /// For makespan on independent instances, alternate the perturbation with an exact step:
-    /// re-solve the critical device and three others with the MILP ([`lns::lns_step`]).
+    /// For makespan on independent instances under a time limit, alternate the perturbation
+    /// with an exact step: re-solve the critical device and a few others with the MILP
+    /// ([`lns::lns_step`], each sub-solve capped at 1 s). Untimed runs skip it: its cost is
+    /// only bounded by the clock.
     pub exact_neighbourhood: bool,
     /// Independent searches run in parallel (each with its own random stream; the best wins).
     /// Fixed, so that the result does not depend on the thread count.
@@ -129,8 +131,8 @@ pub struct IteratedLocalSearch {
 impl Default for IteratedLocalSearch {
     fn default() -> Self {
         IteratedLocalSearch {
-            max_iterations: 5000,
-            stagnation: 500,
+            max_iterations: 500,
+            stagnation: 100,
             exact_neighbourhood: true,
             streams: 2,
         }
@@ -149,6 +151,8 @@ impl IteratedLocalSearch {
     ) -> (Genome, f64) {
         let n = ev.instance().num_tasks();
         let mut rng = rng_stream(seed, stream);
+        let verbose = budget.verbose && stream == 0;
+        let mut last_print = Instant::now();
         let mut cur = start;
         let v0 = ev.value(&mut cur);
         budget.evaluations += 1;
@@ -156,6 +160,14 @@ impl IteratedLocalSearch {
         let (mut best, mut best_v) = (cur.clone(), cur_v);
         let mut since_best = 0;
         let timed = budget.deadline.is_some();
+        let m = ev.instance().num_devices();
+        let lns_sizes: Vec<usize> = [4, 6, 8, 10, 12].into_iter().filter(|&k| k <= m).collect();
+        let lns_sizes = if lns_sizes.is_empty() {
+            vec![m]
+        } else {
+            lns_sizes
+        };
+        let mut lns_scores = vec![1.0; lns_sizes.len()];
 
         for _ in 0..self.max_iterations {
             if budget.exhausted() {
@@ -176,16 +188,45 @@ impl IteratedLocalSearch {
             }
             let mut cand = cur.clone();
             let lns = self.exact_neighbourhood
+                && timed
                 && ev.mode() == Mode::Loads
                 && ev.instance().num_devices() >= 3
                 && rng.random_bool(0.5);
+            let mut arm = None;
             let improved_exactly = lns && {
+                // Adaptive sub-problem size: larger sub-problems suit consistent matrices,
+                // smaller ones inconsistent ones; each size is drawn with probability
+                // proportional to its recent improvement per device re-solved.
+                let total: f64 = lns_scores.iter().sum();
+                let mut x = rng.random::<f64>() * total;
+                let mut a = 0;
+                while a + 1 < lns_sizes.len() && x > lns_scores[a] {
+                    x -= lns_scores[a];
+                    a += 1;
+                }
+                arm = Some(a);
                 let left = budget.deadline.map(|d| {
                     d.saturating_duration_since(Instant::now())
-                        .min(Duration::from_millis(500))
+                        .min(Duration::from_millis(1000))
                 });
-                lns::lns_step(ev.instance(), &mut cand.device, 4, left, &mut rng)
+                lns::lns_step(
+                    ev.instance(),
+                    &mut cand.device,
+                    lns_sizes[a],
+                    left,
+                    &mut rng,
+                )
             };
+            if let Some(a) = arm {
+                let gain = if improved_exactly {
+                    let v = ev.value(&mut cand.clone());
+                    ((cur_v - v) / cur_v.abs().max(1e-12)).max(0.0)
+                } else {
+                    0.0
+                };
+                let reward = 1000.0 * gain / lns_sizes[a] as f64;
+                lns_scores[a] = (0.8 * lns_scores[a] + 0.2 * reward).max(0.02);
+            }
             if !improved_exactly {
                 let k = rng.random_range(2..=(n / 32).clamp(3, 12));
                 perturb(ev, &mut cand, k, &mut rng);
@@ -203,6 +244,14 @@ impl IteratedLocalSearch {
                 since_best = 0;
             } else {
                 since_best += 1;
+            }
+            if verbose && last_print.elapsed().as_secs_f64() >= 1.0 {
+                eprintln!(
+                    "[ls] {:>6.1} s  best {best_v}  ({} evaluations)",
+                    budget.started.elapsed().as_secs_f64(),
+                    budget.evaluations
+                );
+                last_print = Instant::now();
             }
         }
         (best, best_v)
@@ -229,6 +278,8 @@ impl Solver for IteratedLocalSearch {
                 .into_par_iter()
                 .map(|stream| {
                     let mut budget = Budget::new(deadline);
+                    budget.verbose = options.verbose;
+                    budget.started = started;
                     let (g, v) = self.run(&ev, start.clone(), options.seed, stream, &mut budget);
                     (g, v, budget.evaluations, stream)
                 })
@@ -248,8 +299,8 @@ impl Solver for IteratedLocalSearch {
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
             .expect("at least one stream");
         let budget = Budget {
-            deadline,
             evaluations,
+            ..Budget::new(deadline)
         };
         let schedule = ev.schedule(&g)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);

@@ -216,6 +216,7 @@ impl Genetic {
         let islands_n = self.islands.max(1);
         let pop_n = self.population.max(self.elite + 2);
         let mut islands: Vec<Island> = (0..islands_n)
+            .into_par_iter()
             .map(|i| {
                 let mut rng = rng_stream(seed, 1 + i as u64);
                 let mut budget = Budget::new(deadline);

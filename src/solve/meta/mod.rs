@@ -35,10 +35,11 @@ pub fn rng_stream(seed: u64, stream: u64) -> ChaCha8Rng {
 /// The greedy schedules as genomes (best first), used to seed the metaheuristics.
 pub fn greedy_genomes(inst: &Instance) -> Vec<Genome> {
     let mut seeds: Vec<(f64, Genome)> = GreedyRule::ALL
-        .iter()
+        .par_iter()
         .filter_map(|r| r.schedule(inst).ok())
         .map(|s| (s.value(inst), Genome::from_schedule(inst, &s)))
         .collect();
+    // Stable sort on the value keeps the rule order on ties, whatever the thread count.
     seeds.sort_by(|a, b| a.0.total_cmp(&b.0));
     seeds.into_iter().map(|(_, g)| g).collect()
 }
@@ -161,7 +162,10 @@ impl IteratedLocalSearch {
         let mut since_best = 0;
         let timed = budget.deadline.is_some();
         let m = ev.instance().num_devices();
-        let lns_sizes: Vec<usize> = [4, 6, 8, 10, 12].into_iter().filter(|&k| k <= m).collect();
+        let lns_sizes: Vec<usize> = [3, 4, 6, 8, 10, 12]
+            .into_iter()
+            .filter(|&k| k <= m)
+            .collect();
         let lns_sizes = if lns_sizes.is_empty() {
             vec![m]
         } else {

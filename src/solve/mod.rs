@@ -134,6 +134,21 @@ impl SolveReport {
     }
 }
 
+/// Run `f` on a rayon pool of `threads` workers, or on the global pool when `threads` is `None`.
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, Error> {
+    match threads {
+        Some(k) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .map_err(|e| Error::Solve(format!("cannot start {k} threads: {e}")))?
+            .install(f)),
+        None => Ok(f()),
+    }
+}
+
 /// A scheduling method.
 pub trait Solver: Send + Sync {
     /// Name used on the command line and in reports (e.g. `"min-min"`).

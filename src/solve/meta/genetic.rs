@@ -349,14 +349,7 @@ impl Solver for Genetic {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
         let run = || self.run(&ev, options.seed, options, started);
-        let (genome, _value, evaluations) = match options.threads {
-            Some(k) => rayon::ThreadPoolBuilder::new()
-                .num_threads(k)
-                .build()
-                .map_err(|e| Error::Solve(format!("cannot start {k} threads: {e}")))?
-                .install(run),
-            None => run(),
-        };
+        let (genome, _value, evaluations) = crate::solve::with_threads(options.threads, run)?;
         let schedule = ev.schedule(&genome)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
         let secs = report.seconds.max(1e-9);

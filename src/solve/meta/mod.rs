@@ -289,14 +289,7 @@ impl Solver for IteratedLocalSearch {
                 })
                 .collect::<Vec<_>>()
         };
-        let results = match options.threads {
-            Some(k) => rayon::ThreadPoolBuilder::new()
-                .num_threads(k)
-                .build()
-                .map_err(|e| Error::Solve(format!("cannot start {k} threads: {e}")))?
-                .install(search),
-            None => search(),
-        };
+        let results = crate::solve::with_threads(options.threads, search)?;
         let evaluations: u64 = results.iter().map(|r| r.2).sum();
         let (g, v, _, _) = results
             .into_iter()

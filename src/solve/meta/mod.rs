@@ -162,15 +162,12 @@ impl IteratedLocalSearch {
         let mut since_best = 0;
         let timed = budget.deadline.is_some();
         let m = ev.instance().num_devices();
-        let lns_sizes: Vec<usize> = [3, 4, 6, 8, 10, 12]
+        // Sub-problem sizes, up to the whole instance (a warm-started MILP polish).
+        let mut lns_sizes: Vec<usize> = [3, 4, 6, 8, 10, 12]
             .into_iter()
-            .filter(|&k| k <= m)
+            .filter(|&k| k < m)
             .collect();
-        let lns_sizes = if lns_sizes.is_empty() {
-            vec![m]
-        } else {
-            lns_sizes
-        };
+        lns_sizes.push(m);
         let mut lns_scores = vec![1.0; lns_sizes.len()];
 
         for _ in 0..self.max_iterations {

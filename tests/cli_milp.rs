@@ -114,3 +114,15 @@ fn orlib_gap_convert_and_solve() {
     assert!(stdout.contains("status     optimal"), "{stdout}");
     assert!(stdout.contains("value      -336"), "{stdout}"); // published maximum: 336
 }
+
+#[test]
+fn absurd_time_limit_is_a_usage_error_not_a_panic() {
+    cargo_bin_cmd!("hetsched")
+        .args(["solve", "--time-limit", "1e30"])
+        .arg(path("instances/examples/ai-cluster.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--time-limit 1000000000000000000000000000000 is too large",
+        ));
+}

@@ -171,3 +171,41 @@ fn time_limit_is_honoured() {
         assert!(r.schedule.unwrap().violations(&inst).is_empty());
     }
 }
+
+#[test]
+fn capacity_tight_instances_where_every_greedy_rule_fails() {
+    // Every greedy rule fails here (t5 fits nowhere once the others are placed), yet the instance
+    // is feasible (the MILP finds makespan 13); the metaheuristics must not panic.
+    let data: hetsched::InstanceData = serde_json::from_str(
+        r#"{"devices":[{"id":"d0","capacity":13},{"id":"d1","capacity":12}],
+            "tasks":[{"id":"t0","work":5},{"id":"t1","work":4},{"id":"t2","work":5},
+                     {"id":"t3","work":2},{"id":"t4","work":5},{"id":"t5","work":4}]}"#,
+    )
+    .unwrap();
+    let inst = Instance::new(data).unwrap();
+    assert!(BestGreedy::best(&inst).is_err());
+    for solver in [
+        Box::new(small_ga()) as Box<dyn Solver>,
+        Box::new(small_ls()),
+    ] {
+        match solver.solve(&inst, &opts(1, None)) {
+            Ok(r) => assert!(r.schedule.unwrap().violations(&inst).is_empty()),
+            Err(e) => assert!(matches!(e, hetsched::Error::Solve(_)), "{e}"),
+        }
+    }
+    // Truly infeasible: a solve error, not a panic.
+    let data: hetsched::InstanceData = serde_json::from_str(
+        r#"{"devices":[{"id":"d","capacity":3}],"tasks":[{"id":"a","work":2},{"id":"b","work":2}]}"#,
+    )
+    .unwrap();
+    let inst = Instance::new(data).unwrap();
+    for solver in [
+        Box::new(small_ga()) as Box<dyn Solver>,
+        Box::new(small_ls()),
+    ] {
+        assert!(matches!(
+            solver.solve(&inst, &opts(1, None)),
+            Err(hetsched::Error::Solve(_))
+        ));
+    }
+}

@@ -99,7 +99,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     };
     let time_limit = match args.time_limit {
         None => None,
-        Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
+        Some(s) if s.is_finite() && s >= 0.0 => Some(
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| Error::Usage(format!("--time-limit {s} is too large")))?,
+        ),
         Some(s) => {
             return Err(Error::Usage(format!(
                 "--time-limit must be a non-negative number of seconds, got {s}"

@@ -349,7 +349,12 @@ impl Solver for Genetic {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
         let run = || self.run(&ev, options.seed, options, started);
-        let (genome, _value, evaluations) = crate::solve::with_threads(options.threads, run)?;
+        let (genome, value, evaluations) = crate::solve::with_threads(options.threads, run)?;
+        if !value.is_finite() {
+            return Err(Error::Solve(
+                "no assignment found that fits the device capacities".into(),
+            ));
+        }
         let schedule = ev.schedule(&genome)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
         let secs = report.seconds.max(1e-9);

@@ -88,6 +88,8 @@ pub fn lns_step<R: Rng>(
     let sub_devices: Vec<Device> = chosen
         .iter()
         .map(|&d| Device {
+            // Times are keyed by device id below; no kind, so no eligibility leaks by kind.
+            kind: None,
             memory: None,
             ..inst.device(d).clone()
         })

@@ -32,7 +32,31 @@ pub fn rng_stream(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// The greedy schedules as genomes (best first), used to seed the metaheuristics.
+/// Each task on its fastest eligible device, in index order: a start when no greedy rule
+/// succeeds (the decoder repairs what a capacity forbids).
+pub fn fastest_genome(inst: &Instance) -> Genome {
+    let n = inst.num_tasks();
+    let device = (0..n)
+        .map(|t| {
+            *inst
+                .eligible(t)
+                .iter()
+                .min_by(|&&a, &&b| {
+                    inst.ptime(t, a)
+                        .total_cmp(&inst.ptime(t, b))
+                        .then(a.cmp(&b))
+                })
+                .expect("validated: every task has an eligible device")
+        })
+        .collect();
+    Genome {
+        device,
+        order: inst.topological_order().to_vec(),
+    }
+}
+
+/// The greedy schedules as genomes (best first), used to seed the metaheuristics; when every
+/// greedy rule fails (capacities), the [`fastest_genome`].
 pub fn greedy_genomes(inst: &Instance) -> Vec<Genome> {
     let mut seeds: Vec<(f64, Genome)> = GreedyRule::ALL
         .par_iter()
@@ -41,6 +65,9 @@ pub fn greedy_genomes(inst: &Instance) -> Vec<Genome> {
         .collect();
     // Stable sort on the value keeps the rule order on ties, whatever the thread count.
     seeds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if seeds.is_empty() {
+        return vec![fastest_genome(inst)];
+    }
     seeds.into_iter().map(|(_, g)| g).collect()
 }
 
@@ -271,8 +298,10 @@ impl Solver for IteratedLocalSearch {
     fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
-        let (_, greedy, _) = BestGreedy::best(inst)?;
-        let start = Genome::from_schedule(inst, &greedy);
+        let start = match BestGreedy::best(inst) {
+            Ok((_, greedy, _)) => Genome::from_schedule(inst, &greedy),
+            Err(_) => fastest_genome(inst),
+        };
         let deadline = deadline(started, options.time_limit);
         let search = || {
             (0..self.streams.max(1) as u64)
@@ -292,6 +321,11 @@ impl Solver for IteratedLocalSearch {
             .into_iter()
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
             .expect("at least one stream");
+        if !v.is_finite() {
+            return Err(Error::Solve(
+                "no assignment found that fits the device capacities".into(),
+            ));
+        }
         let budget = Budget {
             evaluations,
             ..Budget::new(deadline)

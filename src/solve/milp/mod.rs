@@ -359,7 +359,7 @@ fn infeasibility_reason(inst: &Instance, milp: &Milp) -> String {
         }
     }
     if let Some(k) = milp.max_tasks
-        && n > k * m
+        && k.checked_mul(m).is_some_and(|cap| n > cap)
     {
         reasons.push(format!(
             "{n} tasks but at most {k} per device on {m} devices"

@@ -406,6 +406,28 @@ impl Instance {
         !self.has_precedence() && self.tasks.iter().all(|t| t.release <= first_free)
     }
 
+    /// Smith's ratio of task `t` on device `d`: processing time / weight (infinite for weight 0).
+    /// Sequencing a device's tasks by increasing ratio minimises its Σ weight · completion.
+    pub fn smith_ratio(&self, t: usize, d: usize) -> f64 {
+        let w = self.tasks[t].weight;
+        if w > 0.0 {
+            self.ptime(t, d) / w
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// All tasks by Smith's ratio on their device (`device_of[t]`), ties by index.
+    pub fn smith_order(&self, device_of: &[usize]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..device_of.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.smith_ratio(a, device_of[a])
+                .total_cmp(&self.smith_ratio(b, device_of[b]))
+                .then(a.cmp(&b))
+        });
+        order
+    }
+
     /// The tasks in a topological order of `after` (ties by file order).
     pub fn topological_order(&self) -> &[usize] {
         &self.topo

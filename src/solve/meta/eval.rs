@@ -122,7 +122,7 @@ impl<'a> Evaluator<'a> {
     pub fn decode(&self, g: &mut Genome) -> Option<Schedule> {
         let inst = self.inst;
         let order = match self.mode {
-            Mode::Smith => smith_order(inst, &g.device),
+            Mode::Smith => inst.smith_order(&g.device),
             _ => priority_topological_order(inst, &g.order),
         };
         let mut tt = Timetable::new(inst);
@@ -146,7 +146,7 @@ impl<'a> Evaluator<'a> {
     /// The schedule of `g`, whose value is what [`Evaluator::value`] returned for it.
     pub fn schedule(&self, g: &Genome) -> Result<Schedule, Error> {
         let order = match self.mode {
-            Mode::Smith => smith_order(self.inst, &g.device),
+            Mode::Smith => self.inst.smith_order(&g.device),
             _ => g.order.clone(),
         };
         build(self.inst, &order, &g.device)
@@ -168,32 +168,11 @@ pub fn loads_makespan(inst: &Instance, device: &[usize]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Smith's ratio of task t on device d (weight 0 last).
-pub fn smith_key(inst: &Instance, t: usize, d: usize) -> f64 {
-    let w = inst.task(t).weight;
-    if w > 0.0 {
-        inst.ptime(t, d) / w
-    } else {
-        f64::INFINITY
-    }
-}
-
-/// Tasks by Smith's ratio on their device, ties by index.
-pub fn smith_order(inst: &Instance, device: &[usize]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..device.len()).collect();
-    order.sort_by(|&a, &b| {
-        smith_key(inst, a, device[a])
-            .total_cmp(&smith_key(inst, b, device[b]))
-            .then(a.cmp(&b))
-    });
-    order
-}
-
 /// Σ w·C with every device in Smith's order from its `available_from`.
 pub fn smith_value(inst: &Instance, device: &[usize]) -> f64 {
     let mut clock: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
     let mut total = 0.0;
-    for t in smith_order(inst, device) {
+    for t in inst.smith_order(device) {
         let d = device[t];
         clock[d] += inst.ptime(t, d);
         total += inst.task(t).weight * clock[d];

@@ -9,7 +9,7 @@
 //!
 //! Every search stops at a local optimum or when the [`Budget`] runs out.
 
-use super::eval::{Evaluator, Genome, Mode, smith_key};
+use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -218,7 +218,7 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
     let cap: Vec<f64> = (0..m).map(|d| capacity(inst, d)).collect();
     let mut lines: Vec<SmithLine> = vec![SmithLine::default(); m];
     for (t, &d) in device.iter().enumerate() {
-        lines[d].tasks.push((smith_key(inst, t, d), t));
+        lines[d].tasks.push((inst.smith_ratio(t, d), t));
     }
     for (d, line) in lines.iter_mut().enumerate() {
         line.rebuild(inst, d);
@@ -242,7 +242,7 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
             let c = device[t];
             let w = inst.task(t).weight;
             let line = &lines[c];
-            let i = line.position(smith_key(inst, t, c), t);
+            let i = line.position(inst.smith_ratio(t, c), t);
             let ptc = inst.ptime(t, c);
             let removal = w * (avail[c] + line.prefix[i] + ptc) + ptc * line.suffix[i + 1];
             let mut best: Option<(f64, usize)> = None;
@@ -256,7 +256,7 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
                     continue;
                 }
                 let ld = &lines[d];
-                let j = ld.position(smith_key(inst, t, d), t);
+                let j = ld.position(inst.smith_ratio(t, d), t);
                 let insertion = w * (avail[d] + ld.prefix[j] + ptd) + ptd * ld.suffix[j];
                 let delta = insertion - removal;
                 if delta < -1e-9 * value.abs().max(1.0) && best.is_none_or(|b| delta < b.0) {
@@ -271,7 +271,7 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
                     .expect("t on c");
                 lines[c].tasks.remove(pos);
                 lines[c].rebuild(inst, c);
-                lines[d].tasks.push((smith_key(inst, t, d), t));
+                lines[d].tasks.push((inst.smith_ratio(t, d), t));
                 lines[d].rebuild(inst, d);
                 device[t] = d;
                 value += delta;

@@ -22,7 +22,7 @@ use crate::model::{Instance, Objective};
 use crate::schedule::{Schedule, build};
 use good_lp::{SolverModel, highs};
 use highs::{HighsModelStatus, HighsSolutionStatus};
-use model::{Side, smith_key};
+use model::Side;
 use std::fmt;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -310,11 +310,7 @@ impl Milp {
                     )
                     .then(a.cmp(&b))
             }),
-            (Formulation::WeightedCompletion, _) => order.sort_by(|&a, &b| {
-                smith_key(inst, a, device_of[a])
-                    .total_cmp(&smith_key(inst, b, device_of[b]))
-                    .then(a.cmp(&b))
-            }),
+            (Formulation::WeightedCompletion, _) => order = inst.smith_order(device_of),
             _ => order.sort_by(|&a, &b| {
                 inst.task(a)
                     .release

@@ -95,16 +95,6 @@ pub(super) fn horizon(inst: &Instance) -> f64 {
     r.max(a) + p
 }
 
-/// Smith's order on device d: tasks by p/w ascending (weight 0 last), ties by index.
-pub(super) fn smith_key(inst: &Instance, t: usize, d: usize) -> f64 {
-    let w = inst.task(t).weight;
-    if w > 0.0 {
-        inst.ptime(t, d) / w
-    } else {
-        f64::INFINITY
-    }
-}
-
 /// Build the model of `formulation` for `inst`; `warm` (a feasible schedule) fills warm-start values.
 pub(super) fn build(
     inst: &Instance,
@@ -323,8 +313,8 @@ fn weighted_completion_smith(
     for d in 0..inst.num_devices() {
         let mut on: Vec<usize> = (0..n).filter(|&t| xv[t][d].is_some()).collect();
         on.sort_by(|&a, &c| {
-            smith_key(inst, a, d)
-                .total_cmp(&smith_key(inst, c, d))
+            inst.smith_ratio(a, d)
+                .total_cmp(&inst.smith_ratio(c, d))
                 .then(a.cmp(&c))
         });
         for (i, &k) in on.iter().enumerate() {

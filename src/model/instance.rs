@@ -406,6 +406,15 @@ impl Instance {
         !self.has_precedence() && self.tasks.iter().all(|t| t.release <= first_free)
     }
 
+    /// The most busy time device `d` may take: its capacity with a relative tolerance of 1e-12
+    /// (so sums of processing times that equal the capacity fit), or infinity without one.
+    #[inline]
+    pub fn capacity_limit(&self, d: usize) -> f64 {
+        self.devices[d]
+            .capacity
+            .map_or(f64::INFINITY, |c| c * (1.0 + 1e-12) + 1e-12)
+    }
+
     /// Smith's ratio of task `t` on device `d`: processing time / weight (infinite for weight 0).
     /// Sequencing a device's tasks by increasing ratio minimises its Σ weight · completion.
     pub fn smith_ratio(&self, t: usize, d: usize) -> f64 {

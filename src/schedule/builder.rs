@@ -113,10 +113,7 @@ impl<'a> Timetable<'a> {
         if !p.is_finite() {
             return false;
         }
-        match self.inst.device(d).capacity {
-            Some(cap) => self.busy[d] + p <= cap * (1.0 + 1e-12) + 1e-12,
-            None => true,
-        }
+        self.busy[d] + p <= self.inst.capacity_limit(d)
     }
 
     /// Earliest start of `t` on `d` given everything placed so far, or `None` when `d` is not

@@ -94,11 +94,9 @@ impl<'a> Evaluator<'a> {
         for (t, &d) in device.iter().enumerate() {
             load[d] += self.inst.ptime(t, d);
         }
-        self.inst
-            .devices()
-            .iter()
-            .zip(&load)
-            .all(|(dev, &l)| dev.capacity.is_none_or(|c| l <= c * (1.0 + 1e-12) + 1e-12))
+        load.iter()
+            .enumerate()
+            .all(|(d, &l)| l <= self.inst.capacity_limit(d))
     }
 
     /// Objective value of `g` (repairing its devices where a capacity is exceeded);

@@ -64,17 +64,11 @@ pub fn improve<R: Rng>(
     }
 }
 
-fn capacity(inst: &Instance, d: usize) -> f64 {
-    inst.device(d)
-        .capacity
-        .map_or(f64::INFINITY, |c| c * (1.0 + 1e-12) + 1e-12)
-}
-
 /// Makespan local search on device loads (see the module documentation).
 pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget) -> f64 {
     let m = inst.num_devices();
     let avail: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
-    let cap: Vec<f64> = (0..m).map(|d| capacity(inst, d)).collect();
+    let cap: Vec<f64> = (0..m).map(|d| inst.capacity_limit(d)).collect();
     let mut load = vec![0.0; m];
     let mut on: Vec<Vec<usize>> = vec![Vec::new(); m];
     for (t, &d) in device.iter().enumerate() {
@@ -215,7 +209,7 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
     let n = inst.num_tasks();
     let m = inst.num_devices();
     let avail: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
-    let cap: Vec<f64> = (0..m).map(|d| capacity(inst, d)).collect();
+    let cap: Vec<f64> = (0..m).map(|d| inst.capacity_limit(d)).collect();
     let mut lines: Vec<SmithLine> = vec![SmithLine::default(); m];
     for (t, &d) in device.iter().enumerate() {
         lines[d].tasks.push((inst.smith_ratio(t, d), t));

@@ -15,7 +15,7 @@ pub use eval::{Evaluator, Genome, Mode};
 pub use genetic::Genetic;
 pub use local_search::Budget;
 
-use super::greedy::{BestGreedy, GreedyRule};
+use super::greedy::GreedyRule;
 use super::{SolveOptions, SolveReport, Solver};
 use crate::error::Error;
 use crate::model::Instance;
@@ -107,7 +107,7 @@ pub fn perturb<R: Rng>(ev: &Evaluator, g: &mut Genome, k: usize, rng: &mut R) {
                 let mut best: Option<(f64, usize)> = None;
                 for &d in inst.eligible(t) {
                     let p = inst.ptime(t, d);
-                    if inst.device(d).capacity.is_some_and(|c| busy[d] + p > c) {
+                    if busy[d] + p > inst.capacity_limit(d) {
                         continue;
                     }
                     let key = (load[d] + p) * (1.0 + 0.02 * rng.random::<f64>());
@@ -298,10 +298,8 @@ impl Solver for IteratedLocalSearch {
     fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
-        let start = match BestGreedy::best(inst) {
-            Ok((_, greedy, _)) => Genome::from_schedule(inst, &greedy),
-            Err(_) => fastest_genome(inst),
-        };
+        // The best greedy schedule (or, when every rule fails, the fastest-device genome).
+        let start = greedy_genomes(inst).swap_remove(0);
         let deadline = deadline(started, options.time_limit);
         let search = || {
             (0..self.streams.max(1) as u64)

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod batch;
+pub mod bench;
 pub mod error;
 pub mod io;
 pub mod model;

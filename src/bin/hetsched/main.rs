@@ -3,12 +3,14 @@
 //! Exit codes: 0 ok, 2 bad input (the message names the file and the problem), 1 solve failure
 //! (or, for `check`, a schedule that breaks a rule).
 
+mod bench;
 mod check;
 mod convert;
 mod solve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +31,9 @@ enum Command {
     Check(check::Args),
     /// List the solvers, one line each.
     Solvers,
+    /// Run solvers on instance files, folders and instance sets; compare values, bounds and
+    /// reference values in one table.
+    Bench(bench::Args),
     /// Convert an external format (Braun ETC matrix, OR-Library GAP) into an instance file.
     Convert(convert::Args),
 }
@@ -39,6 +44,21 @@ pub enum Outcome {
     Ok,
     /// The command ran but its answer is negative (no schedule, or a schedule with violations): exit 1.
     Failed,
+    /// The command ran on what it could read, but some input was bad (already reported): exit 2.
+    BadInput,
+}
+
+/// A `--time-limit` in seconds as a duration: non-negative and representable.
+pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, hetsched::Error> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s >= 0.0 => Duration::try_from_secs_f64(s)
+            .map(Some)
+            .map_err(|_| hetsched::Error::Usage(format!("--time-limit {s} is too large"))),
+        Some(s) => Err(hetsched::Error::Usage(format!(
+            "--time-limit must be a non-negative number of seconds, got {s}"
+        ))),
+    }
 }
 
 fn main() -> ExitCode {
@@ -53,10 +73,12 @@ fn main() -> ExitCode {
             Ok(Outcome::Ok)
         }
         Command::Convert(args) => convert::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::BadInput) => ExitCode::from(2),
         Err(err) => {
             eprintln!("error: {err}");
             let bad_input = err

@@ -5,7 +5,6 @@ use hetsched::schedule::render;
 use hetsched::solve::milp::{Formulation, Milp, WithMipGap, WithWarmStart};
 use hetsched::{Error, Objective, SolveOptions, Solver};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -97,19 +96,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(o) => Some(o.parse().map_err(Error::Usage)?),
         None => None,
     };
-    let time_limit = match args.time_limit {
-        None => None,
-        Some(s) if s.is_finite() && s >= 0.0 => Some(
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| Error::Usage(format!("--time-limit {s} is too large")))?,
-        ),
-        Some(s) => {
-            return Err(Error::Usage(format!(
-                "--time-limit must be a non-negative number of seconds, got {s}"
-            ))
-            .into());
-        }
-    };
+    let time_limit = crate::time_limit(args.time_limit)?;
     if args.threads == Some(0) {
         return Err(Error::Usage("--threads must be at least 1".into()).into());
     }

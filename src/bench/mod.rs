@@ -1,0 +1,500 @@
+//! Benchmarks: every solver on every instance, compared with the proven bounds and the instance
+//! sets' reference values.
+//!
+//! [`run`] solves each (instance, solver) pair, checks every schedule with the feasibility
+//! checker and records one [`BenchRow`]; [`Analysis`] adds what needs all rows of an instance
+//! (the best bound, the best-known value and the gaps to them) and a [`SolverSummary`] per
+//! solver; [`report`] prints it as a table, Markdown, CSV or JSON. A large sweep can be split
+//! with a [`Shard`] and the shards' JSON outputs joined again with [`merge`].
+//!
+//! ```no_run
+//! use hetsched::bench::{self, Analysis, BenchOptions};
+//! use std::time::Duration;
+//!
+//! let instances = bench::set::load_paths(&["instances/orlib-gap/gap1.txt".into()])?;
+//! let solvers = vec![hetsched::solve::by_name("milp")?, hetsched::solve::by_name("ls")?];
+//! let options = BenchOptions { time_limit: Some(Duration::from_secs(5)), ..Default::default() };
+//! let run = bench::run(&instances, &solvers, &options, &|_| {});
+//! let analysis = Analysis::new(&run);
+//! println!("{}", bench::report::markdown(&analysis));
+//! # Ok::<(), hetsched::Error>(())
+//! ```
+
+pub mod report;
+pub mod set;
+
+pub use set::{BenchInstance, InstanceSet, Reference};
+
+use crate::batch::{par_map, solve_one};
+use crate::error::Error;
+use crate::solve::{SolveOptions, Solver, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The JSON format version written by [`report::json`] and read by [`merge`].
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The `I`-th of `N` slices of a sweep (`I` from 1): instance k (in load order, from 0) belongs
+/// to the slice `k mod N + 1`, so slices get a fair share of every instance set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which slice, from 1.
+    pub index: usize,
+    /// How many slices.
+    pub count: usize,
+}
+
+impl Shard {
+    /// True when instance `k` (from 0) belongs to this slice.
+    pub fn contains(&self, k: usize) -> bool {
+        k % self.count + 1 == self.index
+    }
+}
+
+impl FromStr for Shard {
+    type Err = Error;
+    /// Parse `I/N` with 1 ≤ I ≤ N.
+    fn from_str(s: &str) -> Result<Shard, Error> {
+        let bad = || {
+            Error::Usage(format!(
+                "bad shard '{s}': expected I/N with 1 ≤ I ≤ N, e.g. 2/8"
+            ))
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (usize, usize) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// How to run a benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct BenchOptions {
+    /// Time limit per (instance, solver) run.
+    pub time_limit: Option<Duration>,
+    /// Seed given to every run.
+    pub seed: u64,
+    /// Runs at a time (default: as many as cores). Each run's solver gets
+    /// `cores / jobs` threads (at least one).
+    pub jobs: Option<usize>,
+    /// Run only this slice of the instances.
+    pub shard: Option<Shard>,
+}
+
+/// The outcome of one (instance, solver) run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchRow {
+    /// The instance's position in the whole (unsharded) list, from 0.
+    pub order: usize,
+    /// The instance set, when the instance belongs to one.
+    pub set: Option<String>,
+    /// The instance's name.
+    pub instance: String,
+    /// The file it was read from.
+    pub file: String,
+    /// The problem's index within the file (from 1), for files with several problems.
+    pub problem: Option<usize>,
+    /// Tasks × devices, when the instance could be read.
+    pub tasks: Option<usize>,
+    /// Number of devices.
+    pub devices: Option<usize>,
+    /// The objective minimised.
+    pub objective: Option<String>,
+    /// The solver.
+    pub solver: String,
+    /// `optimal`, `feasible`, `infeasible`, `unknown` (the solver's status), `failed` (the
+    /// solver found nothing), `invalid` (the schedule broke a rule: a bug) or `bad-input`.
+    pub status: String,
+    /// The schedule's value, recomputed by the evaluator.
+    pub value: Option<f64>,
+    /// The lower bound this run proved.
+    pub bound: Option<f64>,
+    /// The instance set's reference value.
+    pub reference: Option<f64>,
+    /// True when the reference value is a proven optimum.
+    pub reference_optimal: bool,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// The solver's message, or what went wrong.
+    pub message: Option<String>,
+}
+
+/// A benchmark's rows and the settings that produced them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchRun {
+    /// The JSON format version.
+    pub version: u32,
+    /// The solvers, in the order given.
+    pub solvers: Vec<String>,
+    /// Time limit per run, in seconds.
+    pub time_limit: Option<f64>,
+    /// Seed given to every run.
+    pub seed: u64,
+    /// The slice this run covers (`None`: everything).
+    pub shard: Option<Shard>,
+    /// One row per (instance, solver), instances in load order, solvers in the order given.
+    pub rows: Vec<BenchRow>,
+}
+
+/// Run every solver on every instance (of the shard) and check every schedule.
+///
+/// `on_done` is called after each run (from worker threads), e.g. to advance a progress bar.
+pub fn run(
+    instances: &[BenchInstance],
+    solvers: &[Box<dyn Solver>],
+    options: &BenchOptions,
+    on_done: &(dyn Fn(&BenchRow) + Sync),
+) -> BenchRun {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = options.jobs.unwrap_or(cores).max(1);
+    let solve_options = SolveOptions {
+        time_limit: options.time_limit,
+        seed: options.seed,
+        threads: Some((cores / jobs).max(1)),
+        verbose: false,
+    };
+    let units: Vec<(usize, &BenchInstance, &dyn Solver)> = instances
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| options.shard.is_none_or(|s| s.contains(*k)))
+        .flat_map(|(k, b)| solvers.iter().map(move |s| (k, b, s.as_ref())))
+        .collect();
+    let rows = par_map(Some(jobs), &units, |&(order, b, solver)| {
+        let row = run_one(order, b, solver, &solve_options);
+        on_done(&row);
+        row
+    });
+    BenchRun {
+        version: FORMAT_VERSION,
+        solvers: solvers.iter().map(|s| s.name().to_string()).collect(),
+        time_limit: options.time_limit.map(|d| d.as_secs_f64()),
+        seed: options.seed,
+        shard: options.shard,
+        rows,
+    }
+}
+
+/// The number of (instance, solver) runs [`run`] will make.
+pub fn run_count(instances: &[BenchInstance], solvers: usize, shard: Option<Shard>) -> usize {
+    (0..instances.len())
+        .filter(|&k| shard.is_none_or(|s| s.contains(k)))
+        .count()
+        * solvers
+}
+
+fn run_one(
+    order: usize,
+    b: &BenchInstance,
+    solver: &dyn Solver,
+    options: &SolveOptions,
+) -> BenchRow {
+    let mut row = BenchRow {
+        order,
+        set: b.set.clone(),
+        instance: b.id.clone(),
+        file: b.file.display().to_string(),
+        problem: b.problem,
+        tasks: None,
+        devices: None,
+        objective: None,
+        solver: solver.name().to_string(),
+        status: "bad-input".into(),
+        value: None,
+        bound: None,
+        reference: b.reference.map(|r| r.value),
+        reference_optimal: b.reference.is_some_and(|r| r.optimal),
+        seconds: 0.0,
+        message: None,
+    };
+    let inst = match &b.instance {
+        Ok(inst) => inst,
+        Err(e) => {
+            row.message = Some(e.to_string());
+            return row;
+        }
+    };
+    row.tasks = Some(inst.num_tasks());
+    row.devices = Some(inst.num_devices());
+    row.objective = Some(inst.objective().name().to_string());
+    let started = std::time::Instant::now();
+    let result = solve_one(solver, inst, options);
+    row.seconds = started.elapsed().as_secs_f64();
+    match result {
+        Err(e) => {
+            row.status = "failed".into();
+            row.message = Some(e.to_string());
+        }
+        Ok(report) => {
+            row.status = report.status.name().into();
+            row.bound = report.bound;
+            row.message = report.message;
+            if let Some(schedule) = &report.schedule {
+                let violations = crate::schedule::check(inst, schedule);
+                if violations.is_empty() {
+                    row.value = Some(schedule.value(inst));
+                } else {
+                    row.status = "invalid".into();
+                    row.message = Some(format!(
+                        "the schedule breaks {} rule(s), first: {}",
+                        violations.len(),
+                        violations[0]
+                    ));
+                }
+            } else if report.status == Status::Feasible || report.status == Status::Optimal {
+                row.status = "invalid".into();
+                row.message = Some("a feasible status without a schedule".into());
+            }
+        }
+    }
+    row
+}
+
+/// Join the JSON outputs of the shards of one sweep into the run the unsharded sweep makes.
+///
+/// Every shard must come from the same solvers, time limit and seed, and each of `1..=N`
+/// must be present exactly once.
+pub fn merge(runs: Vec<BenchRun>) -> Result<BenchRun, Error> {
+    let first = runs
+        .first()
+        .ok_or_else(|| Error::Usage("nothing to merge".into()))?
+        .clone();
+    let count = first.shard.map_or(1, |s| s.count);
+    let mut present = vec![false; count];
+    let mut rows = Vec::new();
+    for run in runs {
+        if run.version != FORMAT_VERSION {
+            return Err(Error::Usage(format!(
+                "a shard has format version {}, expected {FORMAT_VERSION}",
+                run.version
+            )));
+        }
+        if run.solvers != first.solvers
+            || run.time_limit != first.time_limit
+            || run.seed != first.seed
+        {
+            return Err(Error::Usage(format!(
+                "the shards differ: solvers {:?} / {:?}, time limit {:?} / {:?}, seed {} / {}",
+                first.solvers, run.solvers, first.time_limit, run.time_limit, first.seed, run.seed
+            )));
+        }
+        let shard = run.shard.unwrap_or(Shard { index: 1, count: 1 });
+        if shard.count != count {
+            return Err(Error::Usage(format!(
+                "the shards differ: one is {shard}, another is of {count}"
+            )));
+        }
+        if std::mem::replace(&mut present[shard.index - 1], true) {
+            return Err(Error::Usage(format!("shard {shard} is given twice")));
+        }
+        rows.extend(run.rows);
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|&i| !present[i - 1])
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(format!(
+            "missing shard(s): {}",
+            missing.join(", ")
+        )));
+    }
+    let solver_pos: BTreeMap<&str, usize> = first
+        .solvers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    rows.sort_by_key(|r| {
+        (
+            r.order,
+            solver_pos
+                .get(r.solver.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+        )
+    });
+    Ok(BenchRun {
+        shard: None,
+        rows,
+        ..first
+    })
+}
+
+/// A run's rows with what needs every row of an instance, and a summary per solver.
+#[derive(Debug, Clone)]
+pub struct Analysis<'a> {
+    /// The run.
+    pub run: &'a BenchRun,
+    /// Per row (same order as `run.rows`).
+    pub rows: Vec<RowAnalysis>,
+    /// Per solver, in the order given.
+    pub summary: Vec<SolverSummary>,
+}
+
+/// What one row is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RowAnalysis {
+    /// The best lower bound known for the instance: the highest bound proved by any run, or the
+    /// reference value when it is a proven optimum.
+    pub best_bound: Option<f64>,
+    /// The reference value, or else the best value any solver of this run reached.
+    pub best_known: Option<f64>,
+    /// True when `best_known` is the best value of this run (no reference value).
+    pub best_known_from_run: bool,
+    /// `(value − best_bound) / |best_bound|` (see [`relative_gap`]).
+    pub gap_to_bound: Option<f64>,
+    /// `(value − best_known) / |best_known|`; negative when the run beat the reference.
+    pub gap_to_best_known: Option<f64>,
+    /// True when this row's value is the best of the run for its instance.
+    pub win: bool,
+}
+
+/// A solver's results over the whole run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolverSummary {
+    /// The solver.
+    pub solver: String,
+    /// Instances run.
+    pub runs: usize,
+    /// Runs that gave a checked schedule.
+    pub solved: usize,
+    /// Runs that proved optimality.
+    pub optimal: usize,
+    /// Mean gap to the best bound, over the runs with a value and a bound (finite gaps).
+    pub mean_gap_to_bound: Option<f64>,
+    /// Mean gap to the best-known value, over the runs with a value (finite gaps).
+    pub mean_gap_to_best_known: Option<f64>,
+    /// Instances where this solver's value is the best of the run (ties count for each).
+    pub wins: usize,
+    /// Total wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// `(value − x) / |x|`: 0 when both are 0, infinite when only `x` is 0.
+pub fn relative_gap(value: f64, x: f64) -> f64 {
+    let tol = 1e-9 * value.abs().max(x.abs()).max(1.0);
+    if (value - x).abs() <= tol {
+        0.0
+    } else if x.abs() <= 1e-12 {
+        f64::INFINITY * (value - x).signum()
+    } else {
+        (value - x) / x.abs()
+    }
+}
+
+impl<'a> Analysis<'a> {
+    /// Compare every row with the other rows of its instance.
+    pub fn new(run: &'a BenchRun) -> Self {
+        let mut by_instance: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, r) in run.rows.iter().enumerate() {
+            by_instance.entry(r.order).or_default().push(i);
+        }
+        let mut rows = vec![
+            RowAnalysis {
+                best_bound: None,
+                best_known: None,
+                best_known_from_run: false,
+                gap_to_bound: None,
+                gap_to_best_known: None,
+                win: false,
+            };
+            run.rows.len()
+        ];
+        for idx in by_instance.values() {
+            let rs: Vec<&BenchRow> = idx.iter().map(|&i| &run.rows[i]).collect();
+            let fmax = |a: Option<f64>, b: f64| Some(a.map_or(b, |a: f64| a.max(b)));
+            let mut best_bound = None;
+            for r in &rs {
+                if let Some(b) = r.bound {
+                    best_bound = fmax(best_bound, b);
+                }
+                if r.reference_optimal
+                    && let Some(v) = r.reference
+                {
+                    best_bound = fmax(best_bound, v);
+                }
+            }
+            let best_value = rs
+                .iter()
+                .filter_map(|r| r.value)
+                .min_by(|a, b| a.total_cmp(b));
+            let reference = rs.iter().find_map(|r| r.reference);
+            let (best_known, from_run) = match reference {
+                Some(v) => (Some(v), false),
+                None => (best_value, best_value.is_some()),
+            };
+            for &i in idx {
+                let r = &run.rows[i];
+                rows[i] = RowAnalysis {
+                    best_bound,
+                    best_known,
+                    best_known_from_run: from_run,
+                    gap_to_bound: r.value.zip(best_bound).map(|(v, b)| relative_gap(v, b)),
+                    gap_to_best_known: r.value.zip(best_known).map(|(v, k)| relative_gap(v, k)),
+                    win: r
+                        .value
+                        .zip(best_value)
+                        .is_some_and(|(v, b)| relative_gap(v, b) <= 1e-9),
+                };
+            }
+        }
+        let summary = run
+            .solvers
+            .iter()
+            .map(|s| {
+                let mine: Vec<usize> = (0..run.rows.len())
+                    .filter(|&i| &run.rows[i].solver == s)
+                    .collect();
+                let mean = |f: &dyn Fn(&RowAnalysis) -> Option<f64>| {
+                    let gaps: Vec<f64> = mine
+                        .iter()
+                        .filter_map(|&i| f(&rows[i]))
+                        .filter(|g| g.is_finite())
+                        .collect();
+                    (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64)
+                };
+                SolverSummary {
+                    solver: s.clone(),
+                    runs: mine.len(),
+                    solved: mine
+                        .iter()
+                        .filter(|&&i| run.rows[i].value.is_some())
+                        .count(),
+                    optimal: mine
+                        .iter()
+                        .filter(|&&i| run.rows[i].status == "optimal")
+                        .count(),
+                    mean_gap_to_bound: mean(&|r| r.gap_to_bound),
+                    mean_gap_to_best_known: mean(&|r| r.gap_to_best_known),
+                    wins: mine.iter().filter(|&&i| rows[i].win).count(),
+                    seconds: mine.iter().map(|&i| run.rows[i].seconds).sum(),
+                }
+            })
+            .collect();
+        Analysis { run, rows, summary }
+    }
+
+    /// True when some instance could not be read.
+    pub fn has_bad_input(&self) -> bool {
+        self.run.rows.iter().any(|r| r.status == "bad-input")
+    }
+
+    /// True when some schedule broke a rule (a solver bug).
+    pub fn has_invalid(&self) -> bool {
+        self.run.rows.iter().any(|r| r.status == "invalid")
+    }
+}

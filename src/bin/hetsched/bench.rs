@@ -1,0 +1,143 @@
+use crate::Outcome;
+use anyhow::Result;
+use hetsched::Error;
+use hetsched::bench::{self, Analysis, BenchOptions, BenchRun, Shard, report};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// GitHub-flavoured Markdown.
+    Md,
+    /// CSV, every field.
+    Csv,
+    /// JSON, every field (what `--merge` reads).
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Instance files, instance-set folders (with set.toml) or folders of instance files; with
+    /// --merge, the JSON outputs of the shards.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Solvers to compare, comma-separated (see `hetsched solvers`).
+    #[arg(long, value_delimiter = ',', default_value = "best-greedy,ls,milp")]
+    solvers: Vec<String>,
+    /// Time limit per (instance, solver) run, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
+    time_limit: f64,
+    /// Seed given to every run.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Runs at a time (default: one per core); each run's solver gets cores / jobs threads.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only the I-th of N slices of the instances (for spreading a sweep over machines).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Join the JSON outputs of the shards of one sweep (given as PATHS) into one table.
+    #[arg(long, conflicts_with_all = ["shard", "jobs"])]
+    merge: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn read_shard(path: &Path) -> Result<BenchRun, Error> {
+    let text = hetsched::io::read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        message: format!("not a `hetsched bench --format json` output: {e}"),
+    })
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let run = if args.merge {
+        let runs = args
+            .paths
+            .iter()
+            .map(|p| read_shard(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        bench::merge(runs)?
+    } else {
+        let time_limit = crate::time_limit(Some(args.time_limit))?;
+        if args.jobs == Some(0) {
+            return Err(Error::Usage("--jobs must be at least 1".into()).into());
+        }
+        let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+        let solvers = args
+            .solvers
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| hetsched::solve::by_name(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        if solvers.is_empty() {
+            return Err(Error::Usage("--solvers names no solver".into()).into());
+        }
+        let instances = bench::set::load_paths(&args.paths)?;
+        if instances.is_empty() {
+            return Err(Error::Usage(format!(
+                "no instance found in {}",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .into());
+        }
+        let options = BenchOptions {
+            time_limit,
+            seed: args.seed,
+            jobs: args.jobs,
+            shard,
+        };
+        let total = bench::run_count(&instances, solvers.len(), shard);
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} runs, ETA {eta} {msg}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        let run = bench::run(&instances, &solvers, &options, &|row| {
+            bar.set_message(format!("{} {}", row.instance, row.solver));
+            bar.inc(1);
+        });
+        bar.finish_and_clear();
+        run
+    };
+    let analysis = Analysis::new(&run);
+    let text = match args.format {
+        Format::Table => report::table(&analysis),
+        Format::Md => report::markdown(&analysis),
+        Format::Csv => report::csv(&analysis),
+        Format::Json => report::json(&analysis),
+    };
+    match &args.out {
+        Some(path) => hetsched::io::write_text(path, &text)?,
+        None => print!("{text}"),
+    }
+    if analysis.has_bad_input() {
+        let n =
+            run.rows.iter().filter(|r| r.status == "bad-input").count() / run.solvers.len().max(1);
+        eprintln!("error: {n} instance(s) could not be read (rows marked bad-input say why)");
+        return Ok(Outcome::BadInput);
+    }
+    if analysis.has_invalid() {
+        eprintln!("error: some schedules break a rule (rows marked invalid)");
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Ok)
+}

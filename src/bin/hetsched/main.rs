@@ -29,7 +29,8 @@ enum Command {
     Check(check::Args),
     /// List the solvers, one line each.
     Solvers,
-    /// Convert an external format (Braun ETC matrix, OR-Library GAP) into an instance file.
+    /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness) into an
+    /// instance file.
     Convert(convert::Args),
 }
 

@@ -33,7 +33,7 @@ fn bench_ga_threads(c: &mut Criterion) {
             .unwrap();
         let opts = SolveOptions::default();
         let started = Instant::now();
-        let (_, _, evals) = pool.install(|| ga().run(&ev, 1, &opts, Instant::now()));
+        let (_, _, evals, _) = pool.install(|| ga().run(&ev, 1, &opts, Instant::now()));
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
             "threads {threads}: {evals} evaluations in {secs:.3} s = {:.0} evaluations/s",

@@ -263,9 +263,10 @@ impl InstanceSet {
                     Err(e) => return whole_file_error(e),
                 }
             }
-            FileFormat::OrlibWt => {
-                return whole_file_error(Error::Usage("MERGE-PENDING orlib-wt".into()));
-            }
+            FileFormat::OrlibWt => match crate::io::orlib_wt::read(file, None) {
+                Ok(p) => p,
+                Err(e) => return whole_file_error(e),
+            },
         };
         let stem = file_stem(file);
         problems

@@ -1,8 +1,10 @@
 //! Reading and writing files: instances (JSON or TOML), schedules (JSON), and external formats
-//! (Braun et al. ETC matrices).
+//! (Braun et al. ETC matrices, OR-Library generalized assignment and single-machine weighted
+//! tardiness files).
 
 pub mod etc;
 pub mod orlib_gap;
+pub mod orlib_wt;
 mod schedule_file;
 
 pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile};

@@ -1,8 +1,9 @@
 use crate::Outcome;
 use anyhow::Result;
 use hetsched::Error;
-use hetsched::io::{self, etc, orlib_gap};
-use std::path::PathBuf;
+use hetsched::InstanceData;
+use hetsched::io::{self, etc, orlib_gap, orlib_wt};
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum From {
@@ -10,6 +11,8 @@ enum From {
     Etc,
     /// OR-Library generalized assignment file (gap1–12 maximise profit: costs become negated profits).
     OrlibGap,
+    /// OR-Library single-machine weighted tardiness file (wt40, wt50, wt100): 125 instances back to back.
+    OrlibWt,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -43,7 +46,10 @@ pub struct Args {
     /// default from the file name (gapN: max, gapa–gapd: min).
     #[arg(long)]
     sense: Option<SenseArg>,
-    /// Instance name (default: the file name).
+    /// OR-Library weighted tardiness: jobs per instance; by default from the file name (wt40.txt: 40).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Instance name (default: the file name; for OR-Library files `<file stem>-<problem>`).
     #[arg(long)]
     name: Option<String>,
     /// Write the instance here instead of standard output.
@@ -54,7 +60,36 @@ pub struct Args {
     format: Option<Format>,
 }
 
+/// Problem `problem` (from 1) of the problems read from a multi-problem file; without `--problem`,
+/// the only problem of a one-problem file.
+fn pick_problem(
+    file: &Path,
+    mut all: Vec<InstanceData>,
+    problem: Option<usize>,
+) -> Result<InstanceData, Error> {
+    let k = match (problem, all.len()) {
+        (Some(k), len) if k >= 1 && k <= len => k,
+        (Some(k), len) => {
+            return Err(Error::Usage(format!(
+                "{}: --problem {k} is out of range: the file holds {len} problem(s)",
+                file.display()
+            )));
+        }
+        (None, 1) => 1,
+        (None, len) => {
+            return Err(Error::Usage(format!(
+                "{}: the file holds {len} problems: choose one with --problem K (1 to {len})",
+                file.display()
+            )));
+        }
+    };
+    Ok(all.swap_remove(k - 1))
+}
+
 pub fn run(args: Args) -> Result<Outcome> {
+    if args.jobs.is_some() && !matches!(args.from, From::OrlibWt) {
+        return Err(Error::Usage("--jobs only applies to --from orlib-wt".into()).into());
+    }
     let mut data = match args.from {
         From::Etc => etc::read(&args.file, args.machines)?,
         From::OrlibGap => {
@@ -68,33 +103,24 @@ pub fn run(args: Args) -> Result<Outcome> {
                     ))
                 })?,
             };
-            let mut all = orlib_gap::read(&args.file, sense)?;
-            let k = match (args.problem, all.len()) {
-                (Some(k), len) if k >= 1 && k <= len => k,
-                (Some(k), len) => {
-                    return Err(Error::Usage(format!(
-                        "{}: --problem {k} is out of range: the file holds {len} problem(s)",
-                        args.file.display()
-                    ))
-                    .into());
-                }
-                (None, 1) => 1,
-                (None, len) => {
-                    return Err(Error::Usage(format!(
-                        "{}: the file holds {len} problems: choose one with --problem K (1 to {len})",
-                        args.file.display()
-                    ))
-                    .into());
-                }
-            };
+            let data = pick_problem(
+                &args.file,
+                orlib_gap::read(&args.file, sense)?,
+                args.problem,
+            )?;
             if sense == orlib_gap::Sense::Maximize {
                 eprintln!(
                     "note: the objective matrix is a profit to maximise; costs are the negated \
                      profits, so the optimum here is minus the published maximum"
                 );
             }
-            all.swap_remove(k - 1)
+            data
         }
+        From::OrlibWt => pick_problem(
+            &args.file,
+            orlib_wt::read(&args.file, args.jobs)?,
+            args.problem,
+        )?,
     };
     if let Some(name) = args.name {
         data.name = Some(name);

@@ -34,7 +34,8 @@ enum Command {
     /// Run solvers on instance files, folders and instance sets; compare values, bounds and
     /// reference values in one table.
     Bench(bench::Args),
-    /// Convert an external format (Braun ETC matrix, OR-Library GAP) into an instance file.
+    /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness) into an
+    /// instance file.
     Convert(convert::Args),
 }
 

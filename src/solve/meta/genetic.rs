@@ -9,9 +9,10 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use super::local_search::{self, Budget};
-use super::{deadline, greedy_genomes, lns, perturb, rng_stream};
+use super::{deadline, greedy_genomes, lns, no_worse_than_greedy, perturb, rng_stream};
 use crate::error::Error;
 use crate::model::Instance;
+use crate::schedule::Schedule;
 use crate::solve::{SolveOptions, SolveReport, Solver};
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -202,16 +203,17 @@ impl Genetic {
         island.pop = next;
     }
 
-    /// Run the GA on `ev`'s instance; returns the best genome and its value, and the evaluations.
+    /// Run the GA on `ev`'s instance; returns the best genome and its value, the evaluations,
+    /// and the best greedy schedule it was seeded with.
     pub fn run(
         &self,
         ev: &Evaluator,
         seed: u64,
         options: &SolveOptions,
         started: Instant,
-    ) -> (Genome, f64, u64) {
+    ) -> (Genome, f64, u64, Option<Schedule>) {
         let inst = ev.instance();
-        let seeds = greedy_genomes(inst);
+        let (seeds, greedy) = greedy_genomes(inst);
         let deadline = deadline(started, options.time_limit);
         let islands_n = self.islands.max(1);
         let pop_n = self.population.max(self.elite + 2);
@@ -332,7 +334,7 @@ impl Genetic {
             }
         }
         let evaluations = islands.iter().map(|i| i.budget.evaluations).sum();
-        (best.genome, best.value, evaluations)
+        (best.genome, best.value, evaluations, greedy)
     }
 }
 
@@ -349,22 +351,23 @@ impl Solver for Genetic {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
         let run = || self.run(&ev, options.seed, options, started);
-        let (genome, value, evaluations) = crate::solve::with_threads(options.threads, run)?;
-        if !value.is_finite() {
-            return Err(Error::Solve(
-                "no assignment found that fits the device capacities".into(),
-            ));
-        }
-        let schedule = ev.schedule(&genome)?;
+        let (genome, value, evaluations, greedy) =
+            crate::solve::with_threads(options.threads, run)?;
+        let (schedule, kept_greedy) = no_worse_than_greedy(&ev, &genome, value, greedy)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
         let secs = report.seconds.max(1e-9);
         report.message = Some(format!(
-            "{} evaluations ({:.0}/s), {:?} evaluation, {} islands × {}",
+            "{} evaluations ({:.0}/s), {:?} evaluation, {} islands × {}{}",
             evaluations,
             evaluations as f64 / secs,
             ev.mode(),
             self.islands,
-            self.population
+            self.population,
+            if kept_greedy {
+                "; the best greedy schedule was better"
+            } else {
+                ""
+            }
         ));
         Ok(report)
     }

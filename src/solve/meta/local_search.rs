@@ -279,7 +279,8 @@ pub fn improve_smith(inst: &Instance, device: &mut [usize], budget: &mut Budget)
     }
 }
 
-/// Local search by decoding: device moves, then order shifts, first improvement, random scan order.
+/// Local search by decoding: device moves, then order insertions and swaps, first improvement,
+/// random scan order.
 fn improve_timetable<R: Rng>(
     ev: &Evaluator,
     g: &mut Genome,
@@ -312,19 +313,32 @@ fn improve_timetable<R: Rng>(
                 }
             }
         }
-        // Order shifts: move one task a few places earlier in the priority order.
-        for _ in 0..n {
+        // Order moves: insert one task up to 8 places earlier or later in the priority order,
+        // or swap it with a task up to 8 places away.
+        for _ in 0..2 * n {
+            if n < 2 {
+                break;
+            }
             if budget.exhausted() {
                 return value;
             }
             let i = rng.random_range(0..n);
-            if i == 0 {
+            let reach = rng.random_range(1..=(n - 1).min(8));
+            let j = if rng.random_bool(0.5) {
+                i.saturating_sub(reach)
+            } else {
+                (i + reach).min(n - 1)
+            };
+            if i == j {
                 continue;
             }
-            let j = i.saturating_sub(rng.random_range(1..=n.min(8)));
             let mut cand = g.clone();
-            let t = cand.order.remove(i);
-            cand.order.insert(j, t);
+            if rng.random_bool(0.5) {
+                let t = cand.order.remove(i);
+                cand.order.insert(j, t);
+            } else {
+                cand.order.swap(i, j);
+            }
             budget.evaluations += 1;
             let v = ev.value(&mut cand);
             if v < value - 1e-9 * value.abs().max(1.0) {

@@ -18,7 +18,8 @@ pub use local_search::Budget;
 use super::greedy::GreedyRule;
 use super::{SolveOptions, SolveReport, Solver};
 use crate::error::Error;
-use crate::model::Instance;
+use crate::model::{Instance, Objective};
+use crate::schedule::Schedule;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -55,20 +56,49 @@ pub fn fastest_genome(inst: &Instance) -> Genome {
     }
 }
 
-/// The greedy schedules as genomes (best first), used to seed the metaheuristics; when every
-/// greedy rule fails (capacities), the [`fastest_genome`].
-pub fn greedy_genomes(inst: &Instance) -> Vec<Genome> {
-    let mut seeds: Vec<(f64, Genome)> = GreedyRule::ALL
+/// The greedy schedules as genomes (best first), used to seed the metaheuristics, and the best
+/// greedy schedule itself; when every greedy rule fails (capacities), the [`fastest_genome`]
+/// and no schedule.
+///
+/// A genome decodes to a schedule at least as good as the greedy one in most cases, but not
+/// always (the decoder fills gaps in its own way), so the solvers compare their answer with the
+/// best greedy schedule and never return worse.
+pub fn greedy_genomes(inst: &Instance) -> (Vec<Genome>, Option<Schedule>) {
+    let mut seeds: Vec<(f64, Genome, Schedule)> = GreedyRule::ALL
         .par_iter()
         .filter_map(|r| r.schedule(inst).ok())
-        .map(|s| (s.value(inst), Genome::from_schedule(inst, &s)))
+        .map(|s| (s.value(inst), Genome::from_schedule(inst, &s), s))
         .collect();
     // Stable sort on the value keeps the rule order on ties, whatever the thread count.
     seeds.sort_by(|a, b| a.0.total_cmp(&b.0));
     if seeds.is_empty() {
-        return vec![fastest_genome(inst)];
+        return (vec![fastest_genome(inst)], None);
     }
-    seeds.into_iter().map(|(_, g)| g).collect()
+    let best = seeds[0].2.clone();
+    (seeds.into_iter().map(|(_, g, _)| g).collect(), Some(best))
+}
+
+/// The better of a metaheuristic's answer (`genome`, whose value is `value`) and the best greedy
+/// schedule: the schedule to return, and whether the greedy one won.
+pub(crate) fn no_worse_than_greedy(
+    ev: &Evaluator,
+    genome: &Genome,
+    value: f64,
+    greedy: Option<Schedule>,
+) -> Result<(Schedule, bool), Error> {
+    let inst = ev.instance();
+    if let Some(s) = greedy {
+        let gv = s.value(inst);
+        if !value.is_finite() || gv < value - 1e-9 * value.abs().max(1.0) {
+            return Ok((s, true));
+        }
+    }
+    if !value.is_finite() {
+        return Err(Error::Solve(
+            "no assignment found that fits the device capacities".into(),
+        ));
+    }
+    Ok((ev.schedule(genome)?, false))
 }
 
 /// Ruin and recreate: move `k` random tasks off their devices, then put each back (longest
@@ -134,6 +164,18 @@ pub fn perturb<R: Rng>(ev: &Evaluator, g: &mut Genome, k: usize, rng: &mut R) {
     }
 }
 
+/// A lower bound that needs no solving: 0 for weighted tardiness, the longest task on its fastest
+/// device for makespan, −∞ otherwise. A timed search that reaches it stops early.
+fn trivial_lower_bound(inst: &Instance) -> f64 {
+    match inst.objective() {
+        Objective::WeightedTardiness => 0.0,
+        Objective::Makespan => (0..inst.num_tasks())
+            .map(|t| inst.min_ptime(t))
+            .fold(0.0, f64::max),
+        _ => f64::NEG_INFINITY,
+    }
+}
+
 fn deadline(started: Instant, limit: Option<Duration>) -> Option<Instant> {
     limit.map(|l| started + l)
 }
@@ -142,7 +184,8 @@ fn deadline(started: Instant, limit: Option<Duration>) -> Option<Instant> {
 /// (ruin and recreate), search again, and keep the result when it is not worse.
 #[derive(Debug, Clone)]
 pub struct IteratedLocalSearch {
-    /// Perturbation–search rounds at most.
+    /// Perturbation–search rounds at most, without a time limit (a timed run uses its whole
+    /// limit).
     pub max_iterations: usize,
     /// Stop after this many rounds without a new best.
     pub stagnation: usize,
@@ -197,8 +240,14 @@ impl IteratedLocalSearch {
         lns_sizes.push(m);
         let mut lns_scores = vec![1.0; lns_sizes.len()];
 
-        for _ in 0..self.max_iterations {
-            if budget.exhausted() {
+        // An untimed run stops after `max_iterations` rounds; a timed one uses its whole limit,
+        // unless it reaches a trivial lower bound.
+        let lower_bound = trivial_lower_bound(ev.instance());
+        for round in 0.. {
+            if budget.exhausted()
+                || (!timed && round >= self.max_iterations)
+                || best_v <= lower_bound + 1e-9 * lower_bound.abs().max(1.0)
+            {
                 break;
             }
             if since_best >= self.stagnation {
@@ -299,7 +348,8 @@ impl Solver for IteratedLocalSearch {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
         // The best greedy schedule (or, when every rule fails, the fastest-device genome).
-        let start = greedy_genomes(inst).swap_remove(0);
+        let (mut seeds, greedy) = greedy_genomes(inst);
+        let start = seeds.swap_remove(0);
         let deadline = deadline(started, options.time_limit);
         let search = || {
             (0..self.streams.max(1) as u64)
@@ -319,24 +369,24 @@ impl Solver for IteratedLocalSearch {
             .into_iter()
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
             .expect("at least one stream");
-        if !v.is_finite() {
-            return Err(Error::Solve(
-                "no assignment found that fits the device capacities".into(),
-            ));
-        }
         let budget = Budget {
             evaluations,
             ..Budget::new(deadline)
         };
-        let schedule = ev.schedule(&g)?;
+        let (schedule, kept_greedy) = no_worse_than_greedy(&ev, &g, v, greedy)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
-        debug_assert!((report.value.unwrap() - v).abs() <= 1e-6 * v.abs().max(1.0));
+        debug_assert!(kept_greedy || (report.value.unwrap() - v).abs() <= 1e-6 * v.abs().max(1.0));
         let secs = report.seconds.max(1e-9);
         report.message = Some(format!(
-            "{} evaluations ({:.0}/s), {:?} evaluation",
+            "{} evaluations ({:.0}/s), {:?} evaluation{}",
             budget.evaluations,
             budget.evaluations as f64 / secs,
-            ev.mode()
+            ev.mode(),
+            if kept_greedy {
+                "; the best greedy schedule was better"
+            } else {
+                ""
+            }
         ));
         Ok(report)
     }

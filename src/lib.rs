@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 pub mod schedule;

@@ -5,6 +5,7 @@
 
 mod check;
 mod convert;
+mod generate;
 mod solve;
 
 use clap::{Parser, Subcommand};
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 #[command(
     name = "hetsched",
     version,
-    about = "Plan AI work onto heterogeneous devices: solve, check and convert scheduling instances."
+    about = "Plan AI work onto heterogeneous devices: solve, check, convert and generate scheduling instances."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,6 +32,11 @@ enum Command {
     Solvers,
     /// Convert an external format (Braun ETC matrix, OR-Library GAP) into an instance file.
     Convert(convert::Args),
+    /// Generate a seeded random instance: ai-cluster, etc or pipeline family.
+    ///
+    /// The same seed and options always give the same file; --count K --out-dir DIR writes K
+    /// instances with consecutive seeds. Families and formulas: docs/generator.md.
+    Generate(generate::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
             Ok(Outcome::Ok)
         }
         Command::Convert(args) => convert::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

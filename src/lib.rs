@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod bench;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod model;
 pub mod schedule;

@@ -6,6 +6,7 @@
 mod bench;
 mod check;
 mod convert;
+mod generate;
 mod solve;
 
 use clap::{Parser, Subcommand};
@@ -16,7 +17,7 @@ use std::time::Duration;
 #[command(
     name = "hetsched",
     version,
-    about = "Plan AI work onto heterogeneous devices: solve, check and convert scheduling instances."
+    about = "Plan AI work onto heterogeneous devices: solve, check, convert and generate scheduling instances."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,6 +38,11 @@ enum Command {
     /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness) into an
     /// instance file.
     Convert(convert::Args),
+    /// Generate a seeded random instance: ai-cluster, etc or pipeline family.
+    ///
+    /// The same seed and options always give the same file; --count K --out-dir DIR writes K
+    /// instances with consecutive seeds. Families and formulas: docs/generator.md.
+    Generate(generate::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -75,6 +81,7 @@ fn main() -> ExitCode {
         }
         Command::Convert(args) => convert::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

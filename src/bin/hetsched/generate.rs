@@ -1,0 +1,235 @@
+use crate::Outcome;
+use anyhow::{Context, Result};
+use hetsched::Error;
+use hetsched::generate::{
+    self, Consistency, DeviceMix, Family, GeneratorParams, Heterogeneity, TaskMix,
+};
+use hetsched::io;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FamilyArg {
+    /// Mixed AI cluster: GPUs, accelerators, CPUs; training, fine-tuning, inference, preprocessing.
+    AiCluster,
+    /// Braun et al. (2001) range-based ETC matrix: independent tasks on unrelated machines.
+    Etc,
+    /// Layered DAG workflows (preprocessing → training → fine-tuning → evaluation).
+    Pipeline,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ConsistencyArg {
+    /// Machine 0 fastest for every task, machine M−1 slowest.
+    Consistent,
+    /// The even-position machines are consistent, the odd ones not.
+    SemiConsistent,
+    /// No ordering of the machines.
+    Inconsistent,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum HeterogeneityArg {
+    /// Task range 3000, machine range 1000.
+    Hihi,
+    /// Task range 3000, machine range 10.
+    Hilo,
+    /// Task range 100, machine range 1000.
+    Lohi,
+    /// Task range 100, machine range 10.
+    Lolo,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Json,
+    Toml,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Number of tasks (at least 1).
+    #[arg(long, short = 'n')]
+    tasks: usize,
+    /// Number of devices (at least 1).
+    #[arg(long, short = 'm')]
+    devices: usize,
+    /// Instance family.
+    #[arg(long, value_enum, default_value = "ai-cluster")]
+    family: FamilyArg,
+    /// Seed (with --count K: the first of K consecutive seeds).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Objective written into the instance (makespan, weighted_completion, weighted_tardiness,
+    /// total_cost, assignment_cost); default makespan.
+    #[arg(long)]
+    objective: Option<String>,
+    /// Releases drawn from [0, X × estimated makespan); 0: everything released at 0 (0 to 10).
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    release_spread: Option<f64>,
+    /// 0: memory never restricts … 1: full memory needs (0 to 1; ai-cluster, pipeline).
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    memory_tightness: Option<f64>,
+    /// Expected predecessors of each task that can have some; 0: no edges (0 to 10).
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    dag_density: Option<f64>,
+    /// Due = ready time + s × fastest time, s uniform in [1, X] (1 to 1000; ai-cluster, pipeline).
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    due_slack: Option<f64>,
+    /// Task type shares, e.g. training=0.2,fine-tuning=0.15,inference=0.45,preprocessing=0.2
+    /// (types left out get 0; ai-cluster, pipeline).
+    #[arg(long, value_name = "TYPE=SHARE,...")]
+    task_mix: Option<TaskMix>,
+    /// Device kind shares, e.g. h100=0.15,a100=0.25,v100=0.15,t4=0.15,accel=0.1,cpu=0.2
+    /// (kinds left out get 0; ai-cluster, pipeline).
+    #[arg(long, value_name = "KIND=SHARE,...")]
+    device_mix: Option<DeviceMix>,
+    /// etc: consistency of the ETC matrix (default inconsistent).
+    #[arg(long, value_enum)]
+    consistency: Option<ConsistencyArg>,
+    /// etc: task and machine heterogeneity, as in Braun's names (default hihi).
+    #[arg(long, value_enum)]
+    heterogeneity: Option<HeterogeneityArg>,
+    /// Write the instance here instead of standard output.
+    #[arg(long, conflicts_with = "out_dir")]
+    out: Option<PathBuf>,
+    /// Write the instances into this directory (created if missing), named
+    /// <family>-<N>x<M>-s<seed>.json (or .toml).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// With --out-dir: write K instances, seeds S, S+1, …, S+K−1.
+    #[arg(long, value_name = "K", requires = "out_dir")]
+    count: Option<u64>,
+    /// Output format (default: from the --out extension, else JSON).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+}
+
+impl Args {
+    /// The generator parameters: the family's defaults with every given option applied; an
+    /// option the family does not use is an error, not silently ignored.
+    fn params(&self) -> Result<GeneratorParams, Error> {
+        let family = match self.family {
+            FamilyArg::AiCluster => Family::AiCluster,
+            FamilyArg::Etc => Family::Etc,
+            FamilyArg::Pipeline => Family::Pipeline,
+        };
+        let unused: Vec<&str> = if family == Family::Etc {
+            vec![
+                (self.memory_tightness.is_some(), "--memory-tightness"),
+                (self.due_slack.is_some(), "--due-slack"),
+                (self.task_mix.is_some(), "--task-mix"),
+                (self.device_mix.is_some(), "--device-mix"),
+            ]
+        } else {
+            vec![
+                (self.consistency.is_some(), "--consistency"),
+                (self.heterogeneity.is_some(), "--heterogeneity"),
+            ]
+        }
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if !unused.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} do{} not apply to --family {family}",
+                unused.join(", "),
+                if unused.len() == 1 { "es" } else { "" }
+            )));
+        }
+        let mut p = GeneratorParams::new(family, self.tasks, self.devices);
+        if let Some(o) = &self.objective {
+            p.objective = o.clone();
+        }
+        if let Some(x) = self.release_spread {
+            p.release_spread = x;
+        }
+        if let Some(x) = self.memory_tightness {
+            p.memory_tightness = x;
+        }
+        if let Some(x) = self.dag_density {
+            p.dag_density = x;
+        }
+        if let Some(x) = self.due_slack {
+            p.due_slack = x;
+        }
+        if let Some(x) = self.task_mix {
+            p.task_mix = x;
+        }
+        if let Some(x) = self.device_mix {
+            p.device_mix = x;
+        }
+        if let Some(c) = self.consistency {
+            p.consistency = match c {
+                ConsistencyArg::Consistent => Consistency::Consistent,
+                ConsistencyArg::SemiConsistent => Consistency::SemiConsistent,
+                ConsistencyArg::Inconsistent => Consistency::Inconsistent,
+            };
+        }
+        if let Some(h) = self.heterogeneity {
+            p.heterogeneity = match h {
+                HeterogeneityArg::Hihi => Heterogeneity::HiHi,
+                HeterogeneityArg::Hilo => Heterogeneity::HiLo,
+                HeterogeneityArg::Lohi => Heterogeneity::LoHi,
+                HeterogeneityArg::Lolo => Heterogeneity::LoLo,
+            };
+        }
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    let params = args.params()?;
+    let count = args.count.unwrap_or(1);
+    if count == 0 {
+        return Err(Error::Usage("--count must be at least 1".into()).into());
+    }
+    let last = args.seed.checked_add(count - 1).ok_or_else(|| {
+        Error::Usage(format!(
+            "--seed {} with --count {count} runs past the largest seed",
+            args.seed
+        ))
+    })?;
+    let format = match (args.format, &args.out) {
+        (Some(f), _) => f,
+        (None, Some(p)) if io::InstanceFormat::from_path(p) == io::InstanceFormat::Toml => {
+            Format::Toml
+        }
+        _ => Format::Json,
+    };
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    for seed in args.seed..=last {
+        let data = generate::generate(&params, seed)?;
+        // Validate before writing, so a generated file always loads.
+        hetsched::Instance::new(data.clone())
+            .context("internal error: the generated instance does not validate")?;
+        let (text, ext) = match format {
+            Format::Json => (io::instance_to_json(&data), "json"),
+            Format::Toml => (io::instance_to_toml(&data)?, "toml"),
+        };
+        let path = match (&args.out, &args.out_dir) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(dir)) => Some(dir.join(format!("{}.{ext}", params.instance_name(seed)))),
+            (None, None) => None,
+        };
+        match path {
+            Some(p) => {
+                io::write_text(&p, &text)?;
+                eprintln!(
+                    "wrote {} ({} tasks, {} devices, {} edges)",
+                    p.display(),
+                    data.tasks.len(),
+                    data.devices.len(),
+                    data.tasks.iter().map(|t| t.after.len()).sum::<usize>()
+                );
+            }
+            None => print!("{text}"),
+        }
+    }
+    Ok(Outcome::Ok)
+}

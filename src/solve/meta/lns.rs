@@ -82,10 +82,99 @@ pub fn lns_step<R: Rng>(
     let tasks: Vec<usize> = (0..inst.num_tasks())
         .filter(|&t| chosen.contains(&device[t]))
         .collect();
-    if tasks.is_empty() {
-        return false;
+    resolve(
+        inst,
+        &tasks,
+        &chosen,
+        &|t, d| inst.is_eligible(t, d),
+        device,
+        old,
+        limit,
+        Some(NODES_PER_STEP),
+    )
+    .is_some()
+}
+
+/// For each task, its `k` devices of best *relative* speed: processing time divided by the
+/// device's mean time over all tasks, so a device that is fast for everyone is not everyone's
+/// choice. The basis of [`reduced_polish`].
+pub fn relative_best_devices(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
+    let (n, m) = (inst.num_tasks(), inst.num_devices());
+    let mean: Vec<f64> = (0..m)
+        .map(|d| {
+            let times: Vec<f64> = (0..n)
+                .map(|t| inst.ptime(t, d))
+                .filter(|p| p.is_finite())
+                .collect();
+            (times.iter().sum::<f64>() / times.len().max(1) as f64).max(1e-12)
+        })
+        .collect();
+    (0..n)
+        .map(|t| {
+            let mut e = inst.eligible(t).to_vec();
+            e.sort_by(|&a, &b| {
+                (inst.ptime(t, a) / mean[a])
+                    .total_cmp(&(inst.ptime(t, b) / mean[b]))
+                    .then(a.cmp(&b))
+            });
+            e.truncate(k);
+            e
+        })
+        .collect()
+}
+
+/// A size-reduced exact polish (after Fanjul-Peyro & Ruiz's size-reduction heuristics for
+/// unrelated parallel machines): the whole makespan problem, with each task allowed only on its
+/// current device and its `best[t]` devices, solved by the MILP warm-started from `device`
+/// within `limit`. Returns the new makespan when it is lower.
+pub fn reduced_polish(
+    inst: &Instance,
+    device: &mut [usize],
+    best: &[Vec<usize>],
+    limit: Duration,
+) -> Option<f64> {
+    let m = inst.num_devices();
+    let mut finish: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
+    for (t, &d) in device.iter().enumerate() {
+        finish[d] += inst.ptime(t, d);
     }
-    let sub_devices: Vec<Device> = chosen
+    let old = (0..m)
+        .filter(|&d| device.contains(&d))
+        .map(|d| finish[d])
+        .fold(0.0, f64::max);
+    let tasks: Vec<usize> = (0..inst.num_tasks()).collect();
+    let devices: Vec<usize> = (0..m).collect();
+    let current = device.to_vec();
+    resolve(
+        inst,
+        &tasks,
+        &devices,
+        &|t, d| d == current[t] || best[t].contains(&d),
+        device,
+        old,
+        Some(limit),
+        None,
+    )
+}
+
+/// Re-solve the makespan of `tasks` on `devices` exactly, each task allowed where `allowed`
+/// says (and where it is eligible), warm-started from `device`; on improvement over `old`,
+/// write the new devices into `device` and return the sub-problem's makespan.
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    inst: &Instance,
+    tasks: &[usize],
+    devices: &[usize],
+    allowed: &dyn Fn(usize, usize) -> bool,
+    device: &mut [usize],
+    old: f64,
+    limit: Option<Duration>,
+    max_nodes: Option<u32>,
+) -> Option<f64> {
+    if tasks.is_empty() {
+        return None;
+    }
+    let sub_devices: Vec<Device> = devices
         .iter()
         .map(|&d| Device {
             // Times are keyed by device id below; no kind, so no eligibility leaks by kind.
@@ -97,9 +186,9 @@ pub fn lns_step<R: Rng>(
     let sub_tasks: Vec<Task> = tasks
         .iter()
         .map(|&t| {
-            let times: BTreeMap<String, f64> = chosen
+            let times: BTreeMap<String, f64> = devices
                 .iter()
-                .filter(|&&d| inst.is_eligible(t, d))
+                .filter(|&&d| inst.is_eligible(t, d) && allowed(t, d))
                 .map(|&d| (inst.device(d).id.clone(), inst.ptime(t, d)))
                 .collect();
             Task {
@@ -109,25 +198,22 @@ pub fn lns_step<R: Rng>(
             }
         })
         .collect();
-    let Ok(sub) = Instance::new(InstanceData {
+    let sub = Instance::new(InstanceData {
         name: Some("lns".into()),
         objective: Some("makespan".into()),
         devices: sub_devices,
         tasks: sub_tasks,
-    }) else {
-        return false;
-    };
+    })
+    .ok()?;
     let sub_device: Vec<usize> = tasks
         .iter()
-        .map(|&t| chosen.iter().position(|&d| d == device[t]).expect("chosen"))
-        .collect();
+        .map(|&t| devices.iter().position(|&d| d == device[t]))
+        .collect::<Option<_>>()?;
     let order: Vec<usize> = (0..tasks.len()).collect();
-    let Ok(start) = build(&sub, &order, &sub_device) else {
-        return false;
-    };
+    let start = build(&sub, &order, &sub_device).ok()?;
     let milp = Milp {
         formulation: Some(Formulation::Makespan),
-        max_nodes: Some(NODES_PER_STEP),
+        max_nodes,
         ..Milp::default()
     }
     .with_initial_schedule(start);
@@ -135,17 +221,13 @@ pub fn lns_step<R: Rng>(
         time_limit: limit,
         ..Default::default()
     };
-    let Ok(report) = milp.solve(&sub, &options) else {
-        return false;
-    };
-    let (Some(v), Some(s)) = (report.value, report.schedule) else {
-        return false;
-    };
+    let report = milp.solve(&sub, &options).ok()?;
+    let (v, s) = (report.value?, report.schedule?);
     if v >= old - 1e-9 * old.abs().max(1.0) {
-        return false;
+        return None;
     }
     for a in &s.assignments {
-        device[tasks[a.task]] = chosen[a.device];
+        device[tasks[a.task]] = devices[a.device];
     }
-    true
+    Some(v)
 }

@@ -351,24 +351,76 @@ impl Solver for IteratedLocalSearch {
         let (mut seeds, greedy) = greedy_genomes(inst);
         let start = seeds.swap_remove(0);
         let deadline = deadline(started, options.time_limit);
-        let search = || {
+        // Streams from `from`, each until `until`: (genome, value, evaluations, stream).
+        let streams = |from: &Genome, until: Option<Instant>, first_stream: u64| {
             (0..self.streams.max(1) as u64)
                 .into_par_iter()
-                .map(|stream| {
-                    let mut budget = Budget::new(deadline);
+                .map(|k| {
+                    let stream = first_stream + k;
+                    let mut budget = Budget::new(until);
                     budget.verbose = options.verbose;
                     budget.started = started;
-                    let (g, v) = self.run(&ev, start.clone(), options.seed, stream, &mut budget);
+                    let (g, v) = self.run(&ev, from.clone(), options.seed, stream, &mut budget);
                     (g, v, budget.evaluations, stream)
                 })
                 .collect::<Vec<_>>()
         };
-        let results = crate::solve::with_threads(options.threads, search)?;
-        let evaluations: u64 = results.iter().map(|r| r.2).sum();
-        let (g, v, _, _) = results
-            .into_iter()
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
-            .expect("at least one stream");
+        let best_of = |results: Vec<(Genome, f64, u64, u64)>| {
+            let evaluations: u64 = results.iter().map(|r| r.2).sum();
+            let (g, v, _, _) = results
+                .into_iter()
+                .min_by(|a, b| a.1.total_cmp(&b.1).then(a.3.cmp(&b.3)))
+                .expect("at least one stream");
+            (g, v, evaluations)
+        };
+        let polish = self.exact_neighbourhood
+            && ev.mode() == Mode::Loads
+            && inst.num_devices() >= 3
+            && options.time_limit.is_some();
+        let search = || match (polish, options.time_limit) {
+            (true, Some(limit)) => {
+                // Search for a fifth of the time, then a size-reduced exact polish of the best
+                // (until four fifths) beside a search that goes on; each then searches on to the
+                // end from its own result, and the better wins.
+                let phase = |f: f64| Some(started + limit.mul_f64(f));
+                let (g1, _, e1) = best_of(streams(&start, phase(0.2), 0));
+                let polish_end = started + limit.mul_f64(0.8);
+                let ((gp, vp, ep), (gs, vs, es)) = rayon::join(
+                    || {
+                        let mut g = g1.clone();
+                        for k in [5, 8, 12] {
+                            let left = polish_end.saturating_duration_since(Instant::now());
+                            if k >= inst.num_devices() || left < Duration::from_millis(50) {
+                                break;
+                            }
+                            let best = lns::relative_best_devices(inst, k);
+                            let found = lns::reduced_polish(inst, &mut g.device, &best, left);
+                            if options.verbose {
+                                eprintln!(
+                                    "[ls] {:>6.1} s  exact polish, {k} devices per task: {}",
+                                    started.elapsed().as_secs_f64(),
+                                    found.map_or("no better".to_string(), |v| format!("{v}"))
+                                );
+                            }
+                        }
+                        let mut budget = Budget::new(deadline);
+                        budget.started = started;
+                        let (g, v) =
+                            self.run(&ev, g, options.seed, 2 * self.streams as u64, &mut budget);
+                        debug_assert!(v.is_finite());
+                        (g, v, budget.evaluations)
+                    },
+                    || best_of(streams(&g1, deadline, self.streams as u64)),
+                );
+                if vp <= vs {
+                    (gp, vp, e1 + ep + es)
+                } else {
+                    (gs, vs, e1 + ep + es)
+                }
+            }
+            _ => best_of(streams(&start, deadline, 0)),
+        };
+        let (g, v, evaluations) = crate::solve::with_threads(options.threads, search)?;
         let budget = Budget {
             evaluations,
             ..Budget::new(deadline)

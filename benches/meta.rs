@@ -46,5 +46,26 @@ fn bench_ga_threads(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_ga_threads);
+/// One GA generation on Braun 512×16: runs of 1 and of 11 generations (same seed; both include
+/// the greedy seeding and the initial population), so one generation costs (t₁₁ − t₁) / 10.
+fn bench_ga_generation(c: &mut Criterion) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("instances/braun-512x16/u_i_hihi.0");
+    let inst = Instance::new(hetsched::io::etc::read(&path, None).unwrap()).unwrap();
+    let ev = Evaluator::new(&inst);
+    let opts = SolveOptions::default();
+    let mut g = c.benchmark_group("ga/generations/u_i_hihi.0");
+    g.sample_size(10);
+    for generations in [1usize, 11] {
+        let ga = Genetic {
+            max_generations: generations,
+            ..ga()
+        };
+        g.bench_function(format!("{generations}"), |b| {
+            b.iter(|| black_box(ga.run(&ev, 1, &opts, Instant::now())))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_ga_threads, bench_ga_generation);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! MILP benchmarks: the 60-task × 6-device unrelated-machines makespan model proved optimal on
-//! 2 HiGHS threads (three seeds), one OR-Library GAP problem, and model build times.
+//! 2 HiGHS threads (three seeds), one OR-Library GAP problem, and model build times
+//! (`cargo bench --bench milp -- milp/build`).
 //!
 //! Run: `cargo bench --bench milp`.
 
@@ -78,5 +79,38 @@ fn bench_gap(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_makespan, bench_gap);
+/// Model build time: good_lp builds the model and hands it to HiGHS (no warm start, no solve),
+/// for the makespan formulation on Braun 512×16 and the generated 200×16 cluster (disjunctive).
+fn bench_build(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let braun = Instance::new(
+        hetsched::io::etc::read(root.join("instances/braun-512x16/u_i_hihi.0"), None).unwrap(),
+    )
+    .unwrap();
+    let cluster =
+        hetsched::io::read_instance(root.join("instances/ai-cluster/ai-cluster-60x8-s1.json"))
+            .unwrap();
+    let cluster_wc = cluster
+        .clone()
+        .with_objective(hetsched::Objective::WeightedCompletion);
+    let mut g = c.benchmark_group("milp/build");
+    g.sample_size(10);
+    for (name, inst) in [
+        ("braun-512x16-makespan", &braun),
+        ("ai-cluster-60x8-disjunctive", &cluster),
+        ("ai-cluster-60x8-weighted-completion", &cluster_wc),
+    ] {
+        let size = Milp::default().build_model(inst).unwrap();
+        eprintln!(
+            "{name}: {} — {} rows, {} columns, {} integers",
+            size.formulation, size.rows, size.columns, size.integers
+        );
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(Milp::default().build_model(inst).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_makespan, bench_gap, bench_build);
 criterion_main!(benches);

@@ -233,7 +233,59 @@ impl WithWarmStart for Milp {
 /// same count. This holds the count chosen first.
 static HIGHS_THREADS: OnceLock<u32> = OnceLock::new();
 
+/// The size of a MILP as handed to HiGHS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelSize {
+    /// The formulation used.
+    pub formulation: Formulation,
+    /// Constraints.
+    pub rows: usize,
+    /// Variables.
+    pub columns: usize,
+    /// Integer (binary) variables.
+    pub integers: usize,
+}
+
+/// Hand a good_lp model to HiGHS (without solving it).
+fn to_highs(
+    vars: good_lp::ProblemVariables,
+    objective: good_lp::Expression,
+    constraints: Vec<good_lp::Constraint>,
+) -> Result<highs::Model, Error> {
+    let mut problem = vars.minimise(objective).using(highs);
+    for c in constraints {
+        problem.add_constraint(c);
+    }
+    problem
+        .try_into_inner()
+        .map_err(|e| Error::Solve(format!("HiGHS rejected the model: {e}")))
+}
+
 impl Milp {
+    /// Build the model [`Solver::solve`] would solve and hand it to HiGHS, without solving it
+    /// (and without a warm start): its formulation and size. What `cargo bench --bench milp`
+    /// times as model build time.
+    ///
+    /// ```
+    /// use hetsched::solve::milp::{Formulation, Milp};
+    /// let inst = hetsched::io::read_instance("instances/examples/ai-cluster.json").unwrap();
+    /// let size = Milp::default().build_model(&inst).unwrap();
+    /// assert_eq!(size.formulation, Formulation::Disjunctive);
+    /// assert!(size.integers > 0 && size.rows > 0);
+    /// ```
+    pub fn build_model(&self, inst: &Instance) -> Result<ModelSize, Error> {
+        let formulation = self.check_options(inst)?;
+        let built = model::build(inst, formulation, self.side(), None);
+        let size = ModelSize {
+            formulation,
+            rows: built.num_rows(),
+            columns: built.num_cols(),
+            integers: built.columns.integers,
+        };
+        to_highs(built.columns.vars, built.objective, built.constraints)?;
+        Ok(size)
+    }
+
     fn side(&self) -> Side {
         Side {
             max_tasks: self.max_tasks,
@@ -418,17 +470,11 @@ impl Solver for Milp {
         let (rows, cols, ints) = (built.num_rows(), built.num_cols(), built.columns.integers);
         let mut size =
             format!("formulation {formulation}: {rows} rows, {cols} columns, {ints} integers");
-        let mut problem = built
-            .columns
-            .vars
-            .minimise(built.objective.clone())
-            .using(highs);
-        for c in built.constraints {
-            problem.add_constraint(c);
-        }
-        let mut hmodel = problem
-            .try_into_inner()
-            .map_err(|e| Error::Solve(format!("HiGHS rejected the model: {e}")))?;
+        let mut hmodel = to_highs(
+            built.columns.vars,
+            built.objective.clone(),
+            built.constraints,
+        )?;
 
         let want_threads = options.threads.unwrap_or(1).max(1) as u32;
         let threads = *HIGHS_THREADS.get_or_init(|| want_threads);

@@ -498,3 +498,130 @@ impl<'a> Analysis<'a> {
         self.run.rows.iter().any(|r| r.status == "invalid")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_the_instances_round_robin() {
+        let s: Shard = "2/3".parse().unwrap();
+        assert_eq!(s, Shard { index: 2, count: 3 });
+        let mine: Vec<usize> = (0..8).filter(|&k| s.contains(k)).collect();
+        assert_eq!(mine, [1, 4, 7]);
+        for bad in ["0/3", "4/3", "1/0", "x/2", "2", "1/2/3", ""] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        // Every instance lands in exactly one shard.
+        for k in 0..20 {
+            let owners = (1..=4)
+                .filter(|&i| Shard { index: i, count: 4 }.contains(k))
+                .count();
+            assert_eq!(owners, 1);
+        }
+    }
+
+    #[test]
+    fn relative_gaps() {
+        assert_eq!(relative_gap(110.0, 100.0), 0.1);
+        assert_eq!(relative_gap(-90.0, -100.0), 0.1); // negated profits
+        assert_eq!(relative_gap(99.0, 100.0), -0.01);
+        assert_eq!(relative_gap(0.0, 0.0), 0.0);
+        assert_eq!(relative_gap(5.0, 0.0), f64::INFINITY);
+    }
+
+    fn row(order: usize, solver: &str, value: Option<f64>, bound: Option<f64>) -> BenchRow {
+        BenchRow {
+            order,
+            set: None,
+            instance: format!("i{order}"),
+            file: String::new(),
+            problem: None,
+            tasks: Some(3),
+            devices: Some(2),
+            objective: Some("makespan".into()),
+            solver: solver.into(),
+            status: if value.is_some() {
+                "feasible"
+            } else {
+                "failed"
+            }
+            .into(),
+            value,
+            bound,
+            reference: None,
+            reference_optimal: false,
+            seconds: 1.0,
+            message: None,
+        }
+    }
+
+    fn run(rows: Vec<BenchRow>, shard: Option<Shard>) -> BenchRun {
+        BenchRun {
+            version: FORMAT_VERSION,
+            solvers: vec!["a".into(), "b".into()],
+            time_limit: Some(1.0),
+            seed: 0,
+            shard,
+            rows,
+        }
+    }
+
+    #[test]
+    fn analysis_takes_the_best_bound_and_the_best_value_of_the_run() {
+        let r = run(
+            vec![
+                row(0, "a", Some(12.0), Some(9.0)),
+                row(0, "b", Some(10.0), Some(8.0)),
+                row(1, "a", None, None),
+                row(1, "b", Some(5.0), None),
+            ],
+            None,
+        );
+        let a = Analysis::new(&r);
+        assert_eq!(a.rows[0].best_bound, Some(9.0));
+        assert_eq!(a.rows[0].best_known, Some(10.0));
+        assert!(a.rows[0].best_known_from_run);
+        assert!((a.rows[0].gap_to_best_known.unwrap() - 0.2).abs() < 1e-12);
+        assert!(a.rows[1].win && !a.rows[0].win);
+        assert_eq!(a.rows[2].gap_to_best_known, None);
+        assert_eq!(a.summary[0].solved, 1);
+        assert_eq!(a.summary[1].wins, 2);
+        assert_eq!(a.summary[1].runs, 2);
+    }
+
+    #[test]
+    fn merge_restores_the_order_and_checks_the_shards() {
+        let s1 = run(
+            vec![row(0, "a", Some(1.0), None), row(0, "b", Some(1.0), None)],
+            Some(Shard { index: 1, count: 2 }),
+        );
+        let s2 = run(
+            vec![row(1, "b", Some(2.0), None), row(1, "a", Some(2.0), None)],
+            Some(Shard { index: 2, count: 2 }),
+        );
+        let merged = merge(vec![s2.clone(), s1.clone()]).unwrap();
+        let order: Vec<(usize, &str)> = merged
+            .rows
+            .iter()
+            .map(|r| (r.order, r.solver.as_str()))
+            .collect();
+        assert_eq!(order, [(0, "a"), (0, "b"), (1, "a"), (1, "b")]);
+        assert_eq!(merged.shard, None);
+        assert!(
+            merge(vec![s1.clone()])
+                .unwrap_err()
+                .to_string()
+                .contains("missing shard(s): 2/2")
+        );
+        let mut other = s2.clone();
+        other.seed = 9;
+        assert!(
+            merge(vec![s1, other])
+                .unwrap_err()
+                .to_string()
+                .contains("the shards differ")
+        );
+        assert!(merge(vec![]).is_err());
+    }
+}

@@ -80,7 +80,8 @@ fn bench_gap(c: &mut Criterion) {
 }
 
 /// Model build time: good_lp builds the model and hands it to HiGHS (no warm start, no solve),
-/// for the makespan formulation on Braun 512×16 and the generated 200×16 cluster (disjunctive).
+/// for the makespan formulation on Braun 512×16 and the disjunctive one on generated 60×8 and
+/// 200×16 clusters.
 fn bench_build(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let braun = Instance::new(
@@ -90,15 +91,15 @@ fn bench_build(c: &mut Criterion) {
     let cluster =
         hetsched::io::read_instance(root.join("instances/ai-cluster/ai-cluster-60x8-s1.json"))
             .unwrap();
-    let cluster_wc = cluster
-        .clone()
-        .with_objective(hetsched::Objective::WeightedCompletion);
+    let large =
+        hetsched::io::read_instance(root.join("instances/ai-cluster/ai-cluster-200x16-s1.json"))
+            .unwrap();
     let mut g = c.benchmark_group("milp/build");
     g.sample_size(10);
     for (name, inst) in [
         ("braun-512x16-makespan", &braun),
         ("ai-cluster-60x8-disjunctive", &cluster),
-        ("ai-cluster-60x8-weighted-completion", &cluster_wc),
+        ("ai-cluster-200x16-disjunctive", &large),
     ] {
         let size = Milp::default().build_model(inst).unwrap();
         eprintln!(

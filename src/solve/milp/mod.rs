@@ -502,7 +502,7 @@ impl Solver for Milp {
             let left = limit.as_secs_f64() - started.elapsed().as_secs_f64() - margin;
             set(&mut hmodel, "time_limit", left.max(0.0))?;
             // HiGHS's feasibility-jump heuristic does not look at the clock: on a 400k-row
-            // disjunctive model it ran 8 s past a 10 s limit. Under a time limit it is off (the
+            // disjunctive model HiGHS ran 17.8 s on a 10 s limit with it, 9.8 s without. Under a time limit it is off (the
             // warm start already gives a first solution).
             hmodel
                 .try_set_option("mip_heuristic_run_feasibility_jump", false)

@@ -23,12 +23,6 @@ enum SenseArg {
     Min,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Json,
-    Toml,
-}
-
 #[derive(clap::Args)]
 pub struct Args {
     /// Input format.
@@ -57,7 +51,7 @@ pub struct Args {
     out: Option<PathBuf>,
     /// Output format (default: from the --out extension, else JSON).
     #[arg(long)]
-    format: Option<Format>,
+    format: Option<crate::InstanceOutput>,
 }
 
 /// Problem `problem` (from 1) of the problems read from a multi-problem file; without `--problem`,
@@ -127,17 +121,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     // Validate before writing, so a converted file always loads.
     hetsched::Instance::new(data.clone()).map_err(|e| e.in_file(&args.file))?;
-    let format = match (args.format, &args.out) {
-        (Some(f), _) => f,
-        (None, Some(p)) if io::InstanceFormat::from_path(p) == io::InstanceFormat::Toml => {
-            Format::Toml
-        }
-        _ => Format::Json,
-    };
-    let text = match format {
-        Format::Json => io::instance_to_json(&data),
-        Format::Toml => io::instance_to_toml(&data)?,
-    };
+    let format = crate::InstanceOutput::choose(args.format, args.out.as_deref());
+    let (text, _) = format.render(&data)?;
     match &args.out {
         Some(p) => {
             io::write_text(p, &text)?;

@@ -39,12 +39,6 @@ enum HeterogeneityArg {
     Lolo,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Json,
-    Toml,
-}
-
 #[derive(clap::Args)]
 pub struct Args {
     /// Number of tasks (at least 1).
@@ -101,7 +95,7 @@ pub struct Args {
     count: Option<u64>,
     /// Output format (default: from the --out extension, else JSON).
     #[arg(long, value_enum)]
-    format: Option<Format>,
+    format: Option<crate::InstanceOutput>,
 }
 
 impl Args {
@@ -190,13 +184,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.seed
         ))
     })?;
-    let format = match (args.format, &args.out) {
-        (Some(f), _) => f,
-        (None, Some(p)) if io::InstanceFormat::from_path(p) == io::InstanceFormat::Toml => {
-            Format::Toml
-        }
-        _ => Format::Json,
-    };
+    let format = crate::InstanceOutput::choose(args.format, args.out.as_deref());
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             path: dir.clone(),
@@ -208,10 +196,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         // Validate before writing, so a generated file always loads.
         hetsched::Instance::new(data.clone())
             .context("internal error: the generated instance does not validate")?;
-        let (text, ext) = match format {
-            Format::Json => (io::instance_to_json(&data), "json"),
-            Format::Toml => (io::instance_to_toml(&data)?, "toml"),
-        };
+        let (text, ext) = format.render(&data)?;
         let path = match (&args.out, &args.out_dir) {
             (Some(p), _) => Some(p.clone()),
             (None, Some(dir)) => Some(dir.join(format!("{}.{ext}", params.instance_name(seed)))),

@@ -55,6 +55,42 @@ pub enum Outcome {
     BadInput,
 }
 
+/// How `convert` and `generate` write instances.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InstanceOutput {
+    /// JSON.
+    Json,
+    /// TOML.
+    Toml,
+}
+
+impl InstanceOutput {
+    /// The format asked for, else TOML for an `--out` file ending in `.toml`, else JSON.
+    pub fn choose(asked: Option<Self>, out: Option<&std::path::Path>) -> Self {
+        match (asked, out) {
+            (Some(f), _) => f,
+            (None, Some(p))
+                if hetsched::io::InstanceFormat::from_path(p)
+                    == hetsched::io::InstanceFormat::Toml =>
+            {
+                InstanceOutput::Toml
+            }
+            _ => InstanceOutput::Json,
+        }
+    }
+
+    /// The instance as text, and the file extension that goes with it.
+    pub fn render(
+        self,
+        data: &hetsched::InstanceData,
+    ) -> Result<(String, &'static str), hetsched::Error> {
+        Ok(match self {
+            InstanceOutput::Json => (hetsched::io::instance_to_json(data), "json"),
+            InstanceOutput::Toml => (hetsched::io::instance_to_toml(data)?, "toml"),
+        })
+    }
+}
+
 /// A `--time-limit` in seconds as a duration: non-negative and representable.
 pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, hetsched::Error> {
     match seconds {

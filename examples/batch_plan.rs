@@ -18,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut paths: Vec<_> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "toml"))
+        // An instance set's manifest is not an instance.
+        .filter(|p| !p.ends_with(hetsched::bench::set::MANIFEST))
         .collect();
     paths.sort();
     // A file that cannot be read is reported and left out; the rest is planned.

@@ -45,8 +45,9 @@ use std::str::FromStr;
 pub const MAX_TASKS: usize = 1_000_000;
 /// Largest number of devices [`generate`] accepts.
 pub const MAX_DEVICES: usize = 10_000;
-/// Largest number of processing times (tasks × devices) the `etc` family may write.
-pub const MAX_ETC_ENTRIES: usize = 10_000_000;
+/// Largest tasks × devices [`generate`] accepts (for every family: solvers hold a dense
+/// processing-time matrix of that size, about 28 bytes per entry once loaded).
+pub const MAX_ENTRIES: usize = 10_000_000;
 
 // Random streams, one per aspect, so that changing one parameter leaves the other aspects alone
 // (e.g. the DAG density changes only the edges and the due dates).
@@ -521,9 +522,10 @@ impl GeneratorParams {
                 self.devices
             ));
         }
-        if self.family == Family::Etc && self.tasks.saturating_mul(self.devices) > MAX_ETC_ENTRIES {
+        if self.tasks.saturating_mul(self.devices) > MAX_ENTRIES {
             problems.push(format!(
-                "etc writes one time per task and device: {} × {} exceeds {MAX_ETC_ENTRIES}",
+                "{} tasks × {} devices exceeds {MAX_ENTRIES} task-device pairs (each instance \
+                 holds a processing time per pair once loaded)",
                 self.tasks, self.devices
             ));
         }

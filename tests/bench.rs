@@ -201,7 +201,7 @@ fn merge_refuses_missing_or_repeated_shards() {
         .arg(&path)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("shard 1/2 is given twice"));
+        .stderr(predicate::str::contains("shard 1/2 is also given as"));
     let junk = dir.path().join("junk.json");
     std::fs::write(&junk, "{}").unwrap();
     cargo_bin_cmd!("hetsched")
@@ -361,4 +361,143 @@ fn bad_arguments_exit_2_with_the_reason() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a file of an instance set"));
+}
+
+#[test]
+fn a_reference_row_for_no_file_of_the_set_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_set(dir.path(), "1700");
+    std::fs::write(
+        dir.path().join("values.csv"),
+        "file,best\ncluster.json,1700\nclustr.json,1800\n",
+    )
+    .unwrap();
+    cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("values.csv"))
+        .stderr(predicate::str::contains(
+            "line 3: 'clustr.json' is not a file of the set tiny",
+        ));
+}
+
+#[test]
+fn a_reference_for_a_problem_the_file_does_not_hold_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(gap1(), dir.path().join("gap1.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("set.toml"),
+        "name = \"g\"\nformat = \"orlib-gap\"\n[[reference]]\nfile = \"o.csv\"\nfile-column = \"file\"\nproblem-column = \"k\"\nvalue-column = \"v\"\nkind = \"optimum\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("o.csv"),
+        "file,k,v\ngap1.txt,1,-336\ngap1.txt,9,-1\n",
+    )
+    .unwrap();
+    cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path())
+        .args(["--solvers", "min-min"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "o.csv: line 3: a reference value for problem 9 of gap1.txt, which holds 5",
+        ));
+}
+
+#[test]
+fn a_value_below_a_proven_optimum_is_flagged() {
+    // The optimum of gap1-1 as the published maximum, without the negation hetsched needs.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(gap1(), dir.path().join("gap1.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("set.toml"),
+        "name = \"g\"\nformat = \"orlib-gap\"\n[[reference]]\nfile = \"o.csv\"\nfile-column = \"file\"\nproblem-column = \"k\"\nvalue-column = \"v\"\nkind = \"optimum\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("o.csv"), "file,k,v\ngap1.txt,1,336\n").unwrap();
+    let out = cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path().join("gap1.txt"))
+        .args(["--solvers", "best-greedy", "--format", "md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("is below the set's proven optimum"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_link_back_up_the_tree_is_searched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(examples().join("ai-cluster.json"), sub.join("a.json")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+        std::os::unix::fs::symlink("..", sub.join("up2")).unwrap();
+    }
+    let out = cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path())
+        .args(["--solvers", "min-min", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: BenchRun = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run.rows.len(), 1);
+}
+
+#[test]
+fn a_solver_named_twice_is_refused_and_shards_of_another_sweep_are_not_merged() {
+    cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(examples())
+        .args(["--solvers", "min-min,minmin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--solvers names min-min twice"));
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.json");
+    let other = dir.path().join("other.json");
+    let shard = |paths: &[PathBuf], spec: &str, out: &Path| {
+        cargo_bin_cmd!("hetsched")
+            .arg("bench")
+            .args(paths)
+            .args([
+                "--solvers",
+                "min-min",
+                "--shard",
+                spec,
+                "--format",
+                "json",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    shard(&[examples()], "1/2", &one);
+    shard(&[gap1()], "2/2", &other);
+    cargo_bin_cmd!("hetsched")
+        .args(["bench", "--merge"])
+        .arg(&one)
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "other.json: not a shard of the same sweep",
+        ));
 }

@@ -146,8 +146,32 @@ pub struct BenchRun {
     pub seed: u64,
     /// The slice this run covers (`None`: everything).
     pub shard: Option<Shard>,
+    /// How many instances the whole (unsharded) sweep has.
+    pub instances: usize,
+    /// A hash of the whole sweep's instance list (set, name, file, problem, in order), so that
+    /// [`merge`] joins only shards of the same sweep.
+    pub fingerprint: String,
     /// One row per (instance, solver), instances in load order, solvers in the order given.
     pub rows: Vec<BenchRow>,
+}
+
+/// The fingerprint of an instance list (FNV-1a, 64 bits, in hex).
+pub fn fingerprint(instances: &[BenchInstance]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in instances {
+        let line = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\n",
+            b.set.as_deref().unwrap_or(""),
+            b.id,
+            b.file.display(),
+            b.problem
+        );
+        for byte in line.bytes() {
+            h ^= byte as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
 }
 
 /// Run every solver on every instance (of the shard) and check every schedule.
@@ -184,6 +208,8 @@ pub fn run(
         time_limit: options.time_limit.map(|d| d.as_secs_f64()),
         seed: options.seed,
         shard: options.shard,
+        instances: instances.len(),
+        fingerprint: fingerprint(instances),
         rows,
     }
 }
@@ -264,46 +290,70 @@ fn run_one(
 }
 
 /// Join the JSON outputs of the shards of one sweep into the run the unsharded sweep makes.
+/// Each run comes with a label naming where it was read (a file name), used in errors.
 ///
-/// Every shard must come from the same solvers, time limit and seed, and each of `1..=N`
-/// must be present exactly once.
-pub fn merge(runs: Vec<BenchRun>) -> Result<BenchRun, Error> {
-    let first = runs
+/// Every shard must come from the same sweep (instance list, solvers, time limit and seed), and
+/// each of `1..=N` must be present exactly once.
+pub fn merge(runs: Vec<(String, BenchRun)>) -> Result<BenchRun, Error> {
+    let (first_label, first) = runs
         .first()
-        .ok_or_else(|| Error::Usage("nothing to merge".into()))?
-        .clone();
-    let count = first.shard.map_or(1, |s| s.count);
-    let mut present = vec![false; count];
+        .map(|(l, r)| (l.clone(), r.clone()))
+        .ok_or_else(|| Error::Usage("nothing to merge".into()))?;
+    let count = first.shard.map_or(1, |s| s.count).max(1);
+    let mut present: Vec<Option<String>> = vec![None; count];
     let mut rows = Vec::new();
-    for run in runs {
+    for (label, run) in runs {
+        let bad = |message: String| Error::Usage(format!("{label}: {message}"));
         if run.version != FORMAT_VERSION {
-            return Err(Error::Usage(format!(
-                "a shard has format version {}, expected {FORMAT_VERSION}",
+            return Err(bad(format!(
+                "format version {}, expected {FORMAT_VERSION}",
                 run.version
+            )));
+        }
+        if run.fingerprint != first.fingerprint || run.instances != first.instances {
+            return Err(bad(format!(
+                "not a shard of the same sweep as {first_label} (another instance list: {} \
+                 instances, fingerprint {}, against {} and {})",
+                run.instances, run.fingerprint, first.instances, first.fingerprint
             )));
         }
         if run.solvers != first.solvers
             || run.time_limit != first.time_limit
             || run.seed != first.seed
         {
-            return Err(Error::Usage(format!(
-                "the shards differ: solvers {:?} / {:?}, time limit {:?} / {:?}, seed {} / {}",
-                first.solvers, run.solvers, first.time_limit, run.time_limit, first.seed, run.seed
+            return Err(bad(format!(
+                "run with solvers {:?}, time limit {:?}, seed {}; {first_label} with {:?}, {:?}, {}",
+                run.solvers, run.time_limit, run.seed, first.solvers, first.time_limit, first.seed
             )));
         }
         let shard = run.shard.unwrap_or(Shard { index: 1, count: 1 });
-        if shard.count != count {
-            return Err(Error::Usage(format!(
-                "the shards differ: one is {shard}, another is of {count}"
+        if shard.count != count || shard.index == 0 || shard.index > shard.count {
+            return Err(bad(format!(
+                "shard {}/{} does not fit the {count} shard(s) of {first_label}",
+                shard.index, shard.count
             )));
         }
-        if std::mem::replace(&mut present[shard.index - 1], true) {
-            return Err(Error::Usage(format!("shard {shard} is given twice")));
+        if let Some(other) = present[shard.index - 1].replace(label.clone()) {
+            return Err(bad(format!("shard {shard} is also given as {other}")));
+        }
+        for r in &run.rows {
+            if !first.solvers.contains(&r.solver) {
+                return Err(bad(format!(
+                    "a row of solver '{}', which the sweep did not run",
+                    r.solver
+                )));
+            }
+            if r.order >= first.instances || shard.count > 1 && !shard.contains(r.order) {
+                return Err(bad(format!(
+                    "a row for instance #{} ({}), which is not in shard {shard}",
+                    r.order, r.instance
+                )));
+            }
         }
         rows.extend(run.rows);
     }
     let missing: Vec<String> = (1..=count)
-        .filter(|&i| !present[i - 1])
+        .filter(|&i| present[i - 1].is_none())
         .map(|i| format!("{i}/{count}"))
         .collect();
     if !missing.is_empty() {
@@ -361,6 +411,9 @@ pub struct RowAnalysis {
     pub gap_to_best_known: Option<f64>,
     /// True when this row's value is the best of the run for its instance.
     pub win: bool,
+    /// True when the value is below the best bound: a wrong reference value (a proven optimum
+    /// beaten) or a wrong bound — never a result to believe.
+    pub below_bound: bool,
 }
 
 /// A solver's results over the whole run.
@@ -378,6 +431,10 @@ pub struct SolverSummary {
     pub mean_gap_to_bound: Option<f64>,
     /// Mean gap to the best-known value, over the runs with a value (finite gaps).
     pub mean_gap_to_best_known: Option<f64>,
+    /// Runs whose gap to the bound is infinite (bound 0, value above it): not in the mean.
+    pub infinite_gaps_to_bound: usize,
+    /// Runs whose gap to the best known is infinite (best known 0, value above it).
+    pub infinite_gaps_to_best_known: usize,
     /// Instances where this solver's value is the best of the run (ties count for each).
     pub wins: usize,
     /// Total wall-clock seconds.
@@ -411,6 +468,7 @@ impl<'a> Analysis<'a> {
                 gap_to_bound: None,
                 gap_to_best_known: None,
                 win: false,
+                below_bound: false,
             };
             run.rows.len()
         ];
@@ -449,6 +507,10 @@ impl<'a> Analysis<'a> {
                         .value
                         .zip(best_value)
                         .is_some_and(|(v, b)| relative_gap(v, b) <= 1e-9),
+                    below_bound: r
+                        .value
+                        .zip(best_bound)
+                        .is_some_and(|(v, b)| relative_gap(v, b) < -1e-6),
                 };
             }
         }
@@ -467,6 +529,11 @@ impl<'a> Analysis<'a> {
                         .collect();
                     (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64)
                 };
+                let infinite = |f: &dyn Fn(&RowAnalysis) -> Option<f64>| {
+                    mine.iter()
+                        .filter(|&&i| f(&rows[i]).is_some_and(|g| g.is_infinite()))
+                        .count()
+                };
                 SolverSummary {
                     solver: s.clone(),
                     runs: mine.len(),
@@ -480,8 +547,11 @@ impl<'a> Analysis<'a> {
                         .count(),
                     mean_gap_to_bound: mean(&|r| r.gap_to_bound),
                     mean_gap_to_best_known: mean(&|r| r.gap_to_best_known),
+                    infinite_gaps_to_bound: infinite(&|r| r.gap_to_bound),
+                    infinite_gaps_to_best_known: infinite(&|r| r.gap_to_best_known),
                     wins: mine.iter().filter(|&&i| rows[i].win).count(),
-                    seconds: mine.iter().map(|&i| run.rows[i].seconds).sum(),
+                    // (+ 0.0: an empty sum is −0.0.)
+                    seconds: mine.iter().map(|&i| run.rows[i].seconds).sum::<f64>() + 0.0,
                 }
             })
             .collect();
@@ -496,6 +566,29 @@ impl<'a> Analysis<'a> {
     /// True when some schedule broke a rule (a solver bug).
     pub fn has_invalid(&self) -> bool {
         self.run.rows.iter().any(|r| r.status == "invalid")
+    }
+
+    /// Rows whose value is below the best bound, each with what it contradicts: a proven optimum
+    /// of the instance set (a wrong reference file) or a bound a solver proved (a solver bug).
+    pub fn contradictions(&self) -> Vec<(&BenchRow, &'static str)> {
+        self.run
+            .rows
+            .iter()
+            .zip(&self.rows)
+            .filter(|(_, a)| a.below_bound)
+            .map(|(r, a)| {
+                let from_reference = r.reference_optimal
+                    && r.reference.zip(a.best_bound).is_some_and(|(x, b)| x == b);
+                (
+                    r,
+                    if from_reference {
+                        "the set's proven optimum"
+                    } else {
+                        "a bound a solver proved"
+                    },
+                )
+            })
+            .collect()
     }
 }
 
@@ -563,6 +656,8 @@ mod tests {
             time_limit: Some(1.0),
             seed: 0,
             shard,
+            instances: 2,
+            fingerprint: "f".into(),
             rows,
         }
     }
@@ -600,7 +695,8 @@ mod tests {
             vec![row(1, "b", Some(2.0), None), row(1, "a", Some(2.0), None)],
             Some(Shard { index: 2, count: 2 }),
         );
-        let merged = merge(vec![s2.clone(), s1.clone()]).unwrap();
+        let l = |name: &str, r: &BenchRun| (name.to_string(), r.clone());
+        let merged = merge(vec![l("two.json", &s2), l("one.json", &s1)]).unwrap();
         let order: Vec<(usize, &str)> = merged
             .rows
             .iter()
@@ -608,20 +704,27 @@ mod tests {
             .collect();
         assert_eq!(order, [(0, "a"), (0, "b"), (1, "a"), (1, "b")]);
         assert_eq!(merged.shard, None);
-        assert!(
-            merge(vec![s1.clone()])
-                .unwrap_err()
-                .to_string()
-                .contains("missing shard(s): 2/2")
-        );
+        let err = |runs: Vec<(String, BenchRun)>| merge(runs).unwrap_err().to_string();
+        assert!(err(vec![l("one.json", &s1)]).contains("missing shard(s): 2/2"));
         let mut other = s2.clone();
         other.seed = 9;
+        assert!(err(vec![l("one.json", &s1), l("x.json", &other)]).starts_with("x.json: run with"));
+        let mut elsewhere = s2.clone();
+        elsewhere.fingerprint = "g".into();
+        assert!(err(vec![l("one.json", &s1), l("y.json", &elsewhere)]).contains("same sweep"));
+        for (index, count) in [(0, 2), (3, 2), (1, 0)] {
+            let mut broken = s2.clone();
+            broken.shard = Some(Shard { index, count });
+            assert!(
+                err(vec![l("one.json", &s1), l("z.json", &broken)]).starts_with("z.json: shard")
+            );
+        }
         assert!(
-            merge(vec![s1, other])
-                .unwrap_err()
-                .to_string()
-                .contains("the shards differ")
+            err(vec![l("one.json", &s1), l("again.json", &s1)]).contains("also given as one.json")
         );
+        let mut stranger = s2.clone();
+        stranger.rows[0].solver = "zzz".into();
+        assert!(err(vec![l("one.json", &s1), l("w.json", &stranger)]).contains("'zzz'"));
         assert!(merge(vec![]).is_err());
     }
 }

@@ -71,13 +71,18 @@ fn cells(r: &BenchRow, a: &RowAnalysis) -> [String; 9] {
 }
 
 fn summary_cells(s: &SolverSummary) -> [String; 8] {
+    // Infinite gaps (a bound or best known of 0) are left out of the means; say how many.
+    let with_inf = |mean: Option<f64>, inf: usize| match inf {
+        0 => pct(mean),
+        k => format!("{} (+{k} inf)", pct(mean)),
+    };
     [
         s.solver.clone(),
         s.runs.to_string(),
         s.solved.to_string(),
         s.optimal.to_string(),
-        pct(s.mean_gap_to_bound),
-        pct(s.mean_gap_to_best_known),
+        with_inf(s.mean_gap_to_bound, s.infinite_gaps_to_bound),
+        with_inf(s.mean_gap_to_best_known, s.infinite_gaps_to_best_known),
         s.wins.to_string(),
         format!("{:.2}", s.seconds),
     ]
@@ -149,7 +154,9 @@ pub fn table(a: &Analysis) -> String {
     out
 }
 
-fn problems(a: &Analysis) -> String {
+/// One line per row that failed, broke a rule or could not be read, and per value below the
+/// best bound.
+pub fn problems(a: &Analysis) -> String {
     let mut out = String::new();
     for r in &a.run.rows {
         if matches!(r.status.as_str(), "bad-input" | "failed" | "invalid")
@@ -157,6 +164,14 @@ fn problems(a: &Analysis) -> String {
         {
             out.push_str(&format!("{} {} ({}): {m}\n", label(r), r.solver, r.status));
         }
+    }
+    for (r, what) in a.contradictions() {
+        out.push_str(&format!(
+            "{} {}: value {} is below {what} — check the reference file (a maximisation not negated?) or the solver\n",
+            label(r),
+            r.solver,
+            opt(r.value)
+        ));
     }
     out
 }
@@ -187,6 +202,13 @@ pub fn markdown(a: &Analysis) -> String {
     out.push('\n');
     out.push_str(&notes(a));
     out.push('\n');
+    let p = problems(a);
+    if !p.is_empty() {
+        out.push('\n');
+        for line in p.lines() {
+            out.push_str(&format!("- {}\n", line.replace('|', "\\|")));
+        }
+    }
     out
 }
 
@@ -207,6 +229,7 @@ struct JsonAnalysis {
     gap_to_bound: Option<f64>,
     gap_to_best_known: Option<f64>,
     win: bool,
+    below_bound: bool,
 }
 
 impl From<&RowAnalysis> for JsonAnalysis {
@@ -219,6 +242,7 @@ impl From<&RowAnalysis> for JsonAnalysis {
             gap_to_bound: finite(a.gap_to_bound),
             gap_to_best_known: finite(a.gap_to_best_known),
             win: a.win,
+            below_bound: a.below_bound,
         }
     }
 }
@@ -257,6 +281,7 @@ struct FlatRow<'a> {
     gap_to_bound: Option<f64>,
     gap_to_best_known: Option<f64>,
     win: bool,
+    below_bound: bool,
     seconds: f64,
     message: Option<&'a str>,
 }
@@ -285,6 +310,7 @@ impl<'a> FlatRow<'a> {
             gap_to_bound: j.gap_to_bound,
             gap_to_best_known: j.gap_to_best_known,
             win: j.win,
+            below_bound: j.below_bound,
             seconds: r.seconds,
             message: r.message.as_deref(),
         }
@@ -298,6 +324,8 @@ struct JsonRun<'a> {
     time_limit: Option<f64>,
     seed: u64,
     shard: Option<super::Shard>,
+    instances: usize,
+    fingerprint: &'a str,
     rows: Vec<FullRow<'a>>,
     summary: &'a [SolverSummary],
 }
@@ -310,6 +338,8 @@ pub fn json(a: &Analysis) -> String {
         time_limit: a.run.time_limit,
         seed: a.run.seed,
         shard: a.run.shard,
+        instances: a.run.instances,
+        fingerprint: &a.run.fingerprint,
         rows: a
             .run
             .rows

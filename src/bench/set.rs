@@ -104,9 +104,13 @@ pub struct Manifest {
     /// How the files are read.
     #[serde(default)]
     pub format: FileFormat,
-    /// The instance files, in order; by default every file of the format in the folder.
+    /// The instance files (paths relative to the folder), in order; by default every file of
+    /// the format in the folder.
     #[serde(default)]
     pub files: Option<Vec<String>>,
+    /// `orlib-wt` only: jobs per problem, when the file names do not say (`wt40.txt` says 40).
+    #[serde(default)]
+    pub jobs: Option<usize>,
     /// Reference values.
     #[serde(default)]
     pub reference: Vec<ReferenceSource>,
@@ -147,8 +151,16 @@ pub struct InstanceSet {
     pub dir: PathBuf,
     /// Its manifest.
     pub manifest: Manifest,
-    /// Reference values keyed by (file name, problem index).
-    references: BTreeMap<(String, Option<usize>), Reference>,
+    /// Reference values keyed by (file path relative to the folder, problem index).
+    references: BTreeMap<(String, Option<usize>), RefEntry>,
+}
+
+/// A reference value and where it was read (for error messages).
+#[derive(Debug, Clone)]
+struct RefEntry {
+    reference: Reference,
+    csv: PathBuf,
+    line: u64,
 }
 
 impl InstanceSet {
@@ -166,6 +178,27 @@ impl InstanceSet {
         })?;
         let mut references = BTreeMap::new();
         for source in &manifest.reference {
+            let several = matches!(manifest.format, FileFormat::OrlibGap | FileFormat::OrlibWt);
+            if source.problem_column.is_some() != several {
+                return Err(Error::Parse {
+                    path: path.clone(),
+                    message: format!(
+                        "reference {}: problem-column {} for format {:?} ({})",
+                        source.file,
+                        if several {
+                            "is required"
+                        } else {
+                            "does not apply"
+                        },
+                        manifest.format,
+                        if several {
+                            "its files hold several problems"
+                        } else {
+                            "one instance per file"
+                        }
+                    ),
+                });
+            }
             read_references(&dir, source, &mut references)?;
         }
         Ok(InstanceSet {
@@ -188,13 +221,10 @@ impl InstanceSet {
             let name = file_name(&entry);
             let take = match self.manifest.format {
                 FileFormat::Instance => is_instance_file(&entry) && name != MANIFEST,
-                FileFormat::Etc => {
-                    !name.contains('.')
-                        || name
-                            .rsplit('.')
-                            .next()
-                            .is_some_and(|e| e.chars().all(|c| c.is_ascii_digit()))
-                }
+                // Braun et al.'s names: u_c_hihi.0 (a numeric extension).
+                FileFormat::Etc => name.rsplit_once('.').is_some_and(|(stem, ext)| {
+                    !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_digit())
+                }),
                 FileFormat::OrlibGap | FileFormat::OrlibWt => name.ends_with(".txt"),
             };
             if take {
@@ -211,65 +241,83 @@ impl InstanceSet {
             .unwrap_or(false)
     }
 
-    /// The reference value for problem `problem` of `file`.
-    pub fn reference(&self, file: &Path, problem: Option<usize>) -> Option<Reference> {
-        self.references.get(&(file_name(file), problem)).copied()
+    /// `file`'s path relative to the folder, as reference rows name it.
+    fn key(&self, file: &Path) -> String {
+        let rel = file.strip_prefix(&self.dir).unwrap_or(file);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        parts.join("/")
     }
 
-    /// Read every instance of one of the set's files.
-    pub fn load_file(&self, file: &Path) -> Vec<BenchInstance> {
+    /// The reference value for problem `problem` of `file`.
+    pub fn reference(&self, file: &Path, problem: Option<usize>) -> Option<Reference> {
+        self.references
+            .get(&(self.key(file), problem))
+            .map(|e| e.reference)
+    }
+
+    /// Read every instance of one of the set's files. A reference row for a problem the file
+    /// does not hold is an error (it names the CSV file and line).
+    pub fn load_file(&self, file: &Path) -> Result<Vec<BenchInstance>, Error> {
         let set = Some(self.manifest.name.clone());
-        let whole_file_error = |e: Error| {
+        let one = |instance: Result<Instance, Error>, id: String| {
             vec![BenchInstance {
                 set: set.clone(),
-                id: file_name(file),
+                id,
                 file: file.to_path_buf(),
                 problem: None,
-                instance: Err(e),
+                instance,
                 reference: self.reference(file, None),
             }]
         };
         let problems: Vec<InstanceData> = match self.manifest.format {
             FileFormat::Instance => {
-                let mut b = load_instance_file(file);
-                b.set = set;
-                b.reference = self.reference(file, None);
-                return vec![b];
+                return Ok(one(io::read_instance(file), file_stem(file)));
             }
             FileFormat::Etc => {
                 let instance = etc::read(file, None)
                     .and_then(|d| Instance::new(d).map_err(|e| e.in_file(file)));
-                return vec![BenchInstance {
-                    set,
-                    id: file_name(file),
-                    file: file.to_path_buf(),
-                    problem: None,
-                    instance,
-                    reference: self.reference(file, None),
-                }];
+                return Ok(one(instance, file_name(file)));
             }
             FileFormat::OrlibGap => {
-                let sense = match orlib_gap::Sense::from_file_name(file) {
-                    Some(s) => s,
-                    None => {
-                        return whole_file_error(Error::Parse {
-                            path: file.to_path_buf(),
-                            message: "cannot tell from the name whether the GAP file holds profits (gapN) or costs (gapa–gapd)".into(),
-                        });
-                    }
-                };
-                match orlib_gap::read(file, sense) {
+                let read = orlib_gap::Sense::from_file_name(file)
+                    .ok_or_else(|| Error::Parse {
+                        path: file.to_path_buf(),
+                        message: "cannot tell from the name whether the GAP file holds profits \
+                                  (gapN) or costs (gapa–gapd)"
+                            .into(),
+                    })
+                    .and_then(|sense| orlib_gap::read(file, sense));
+                match read {
                     Ok(p) => p,
-                    Err(e) => return whole_file_error(e),
+                    Err(e) => return Ok(one(Err(e), file_name(file))),
                 }
             }
-            FileFormat::OrlibWt => match crate::io::orlib_wt::read(file, None) {
+            FileFormat::OrlibWt => match crate::io::orlib_wt::read(file, self.manifest.jobs) {
                 Ok(p) => p,
-                Err(e) => return whole_file_error(e),
+                Err(e) => return Ok(one(Err(e), file_name(file))),
             },
         };
+        let count = problems.len();
+        let key = self.key(file);
+        if let Some(((_, k), e)) = self
+            .references
+            .range((key.clone(), Some(count + 1))..)
+            .find(|((f, _), _)| f == &key)
+        {
+            return Err(Error::Parse {
+                path: e.csv.clone(),
+                message: format!(
+                    "line {}: a reference value for problem {} of {key}, which holds {count}",
+                    e.line,
+                    k.unwrap_or(0)
+                ),
+            });
+        }
         let stem = file_stem(file);
-        problems
+        Ok(problems
             .into_iter()
             .enumerate()
             .map(|(i, data)| {
@@ -283,16 +331,30 @@ impl InstanceSet {
                     reference: self.reference(file, Some(k)),
                 }
             })
-            .collect()
+            .collect())
     }
 
-    /// Read every instance of the set.
+    /// Read every instance of the set. A reference row that names no file of the set is an
+    /// error (a misspelt name would otherwise be dropped silently).
     pub fn load(&self) -> Result<Vec<BenchInstance>, Error> {
-        Ok(self
-            .files()?
-            .iter()
-            .flat_map(|f| self.load_file(f))
-            .collect())
+        let files = self.files()?;
+        let keys: BTreeSet<String> = files.iter().map(|f| self.key(f)).collect();
+        if let Some(((f, _), e)) = self.references.iter().find(|((f, _), _)| !keys.contains(f)) {
+            return Err(Error::Parse {
+                path: e.csv.clone(),
+                message: format!(
+                    "line {}: '{f}' is not a file of the set {} ({} files)",
+                    e.line,
+                    self.manifest.name,
+                    files.len()
+                ),
+            });
+        }
+        let mut out = Vec::new();
+        for f in &files {
+            out.extend(self.load_file(f)?);
+        }
+        Ok(out)
     }
 }
 
@@ -306,9 +368,10 @@ impl InstanceSet {
 pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<BenchInstance>, Error> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut visited = BTreeSet::new();
     for path in paths {
         let mut found = Vec::new();
-        collect(path, &mut found)?;
+        collect(path, &mut found, &mut visited)?;
         for b in found {
             let key = (
                 std::fs::canonicalize(&b.file).unwrap_or_else(|_| b.file.clone()),
@@ -322,22 +385,39 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<BenchInstance>, Error> {
     Ok(out)
 }
 
-fn collect(path: &Path, out: &mut Vec<BenchInstance>) -> Result<(), Error> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+/// Add what `path` holds; `visited` holds the folders already searched (by canonical path), so
+/// that a link back up the tree is searched once, not forever.
+fn collect(
+    path: &Path,
+    out: &mut Vec<BenchInstance>,
+    visited: &mut BTreeSet<PathBuf>,
+) -> Result<(), Error> {
+    let io_err = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
     if meta.is_dir() {
+        let canonical = std::fs::canonicalize(path).map_err(io_err)?;
+        if !visited.insert(canonical) {
+            return Ok(());
+        }
         if path.join(MANIFEST).is_file() {
             out.extend(InstanceSet::open(path)?.load()?);
             return Ok(());
         }
         for entry in read_dir_sorted(path)? {
             if entry.is_dir() || is_instance_file(&entry) {
-                collect(&entry, out)?;
+                collect(&entry, out, visited)?;
             }
         }
         return Ok(());
+    }
+    if file_name(path) == MANIFEST {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            message: "this is an instance set's manifest: give its folder to run the set".into(),
+        });
     }
     let parent = path
         .parent()
@@ -346,7 +426,7 @@ fn collect(path: &Path, out: &mut Vec<BenchInstance>) -> Result<(), Error> {
     if parent.join(MANIFEST).is_file() {
         let set = InstanceSet::open(parent)?;
         if set.contains(path) {
-            out.extend(set.load_file(path));
+            out.extend(set.load_file(path)?);
             return Ok(());
         }
     }
@@ -420,7 +500,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn read_references(
     dir: &Path,
     source: &ReferenceSource,
-    out: &mut BTreeMap<(String, Option<usize>), Reference>,
+    out: &mut BTreeMap<(String, Option<usize>), RefEntry>,
 ) -> Result<(), Error> {
     let path = dir.join(&source.file);
     let text = io::read_text(&path)?;
@@ -453,9 +533,9 @@ fn read_references(
         .as_ref()
         .map(|c| column(&c.column).map(|i| (i, c.equals.as_str())))
         .transpose()?;
-    for (r, record) in reader.records().enumerate() {
-        let line = r + 2;
-        let record = record.map_err(|e| bad(format!("line {line}: {e}")))?;
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let file = field(file_col).to_string();
         let problem = match problem_col {
@@ -480,12 +560,12 @@ fn read_references(
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| bad(format!("line {line}: value '{raw}' is not a number")))?;
         if let Some((i, equals)) = negate
-            && field(i) == equals
+            && field(i).eq_ignore_ascii_case(equals)
         {
             value = -value;
         }
         let optimal = match status_col {
-            Some(i) => field(i) == "optimal",
+            Some(i) => field(i).eq_ignore_ascii_case("optimal"),
             None => source.kind == ReferenceKind::Optimum,
         };
         let key = (file, problem);
@@ -496,7 +576,14 @@ fn read_references(
                 key.1.map(|k| format!(" problem {k}")).unwrap_or_default()
             )));
         }
-        out.insert(key, Reference { value, optimal });
+        out.insert(
+            key,
+            RefEntry {
+                reference: Reference { value, optimal },
+                csv: path.clone(),
+                line,
+            },
+        );
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
     /// Join the JSON outputs of the shards of one sweep (given as PATHS) into one table.
-    #[arg(long, conflicts_with_all = ["shard", "jobs"])]
+    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed"])]
     merge: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         let runs = args
             .paths
             .iter()
-            .map(|p| read_shard(p))
+            .map(|p| read_shard(p).map(|r| (p.display().to_string(), r)))
             .collect::<Result<Vec<_>, _>>()?;
         bench::merge(runs)?
     } else {
@@ -75,14 +75,31 @@ pub fn run(args: Args) -> Result<Outcome> {
             return Err(Error::Usage("--jobs must be at least 1".into()).into());
         }
         let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
-        let solvers = args
-            .solvers
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| hetsched::solve::by_name(s))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut solvers: Vec<Box<dyn hetsched::Solver>> = Vec::new();
+        for given in args.solvers.iter().filter(|s| !s.trim().is_empty()) {
+            let solver = hetsched::solve::by_name(given)?;
+            if solvers.iter().any(|s| s.name() == solver.name()) {
+                return Err(Error::Usage(format!(
+                    "--solvers names {} twice ('{given}' is another name for it)",
+                    solver.name()
+                ))
+                .into());
+            }
+            solvers.push(solver);
+        }
         if solvers.is_empty() {
             return Err(Error::Usage("--solvers names no solver".into()).into());
+        }
+        if let Some(out) = &args.out
+            && let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(Error::Usage(format!(
+                "--out {}: the folder {} does not exist",
+                out.display(),
+                dir.display()
+            ))
+            .into());
         }
         let instances = bench::set::load_paths(&args.paths)?;
         if instances.is_empty() {
@@ -129,15 +146,37 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(path) => hetsched::io::write_text(path, &text)?,
         None => print!("{text}"),
     }
-    if analysis.has_bad_input() {
-        let n =
-            run.rows.iter().filter(|r| r.status == "bad-input").count() / run.solvers.len().max(1);
-        eprintln!("error: {n} instance(s) could not be read (rows marked bad-input say why)");
-        return Ok(Outcome::BadInput);
-    }
+    // A solver bug (a schedule that breaks a rule, a bound above a value) outranks bad input.
+    let mut outcome = Outcome::Ok;
     if analysis.has_invalid() {
         eprintln!("error: some schedules break a rule (rows marked invalid)");
-        return Ok(Outcome::Failed);
+        outcome = Outcome::Failed;
     }
-    Ok(Outcome::Ok)
+    let contradictions = analysis.contradictions();
+    for (row, what) in &contradictions {
+        eprintln!(
+            "error: {} {}: value {:?} is below {what}",
+            row.instance, row.solver, row.value
+        );
+    }
+    if contradictions
+        .iter()
+        .any(|(_, what)| what.starts_with("a bound"))
+    {
+        outcome = Outcome::Failed;
+    }
+    let bad_reference = contradictions
+        .iter()
+        .any(|(_, what)| what.starts_with("the set"));
+    if analysis.has_bad_input() || bad_reference {
+        let n =
+            run.rows.iter().filter(|r| r.status == "bad-input").count() / run.solvers.len().max(1);
+        if n > 0 {
+            eprintln!("error: {n} instance(s) could not be read (rows marked bad-input say why)");
+        }
+        if matches!(outcome, Outcome::Ok) {
+            outcome = Outcome::BadInput;
+        }
+    }
+    Ok(outcome)
 }

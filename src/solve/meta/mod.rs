@@ -380,8 +380,9 @@ impl Solver for IteratedLocalSearch {
         let search = || match (polish, options.time_limit) {
             (true, Some(limit)) => {
                 // Search for a fifth of the time, then a size-reduced exact polish of the best
-                // (until four fifths) beside a search that goes on; each then searches on to the
-                // end from its own result, and the better wins.
+                // (until four fifths) beside one search stream that goes on; the polish then
+                // searches on to the end from its result, and the better wins. With one thread,
+                // the polish side runs first and the other stream gets no time.
                 let phase = |f: f64| Some(started + limit.mul_f64(f));
                 let (g1, _, e1) = best_of(streams(&start, phase(0.2), 0));
                 let polish_end = started + limit.mul_f64(0.8);
@@ -410,7 +411,14 @@ impl Solver for IteratedLocalSearch {
                         debug_assert!(v.is_finite());
                         (g, v, budget.evaluations)
                     },
-                    || best_of(streams(&g1, deadline, self.streams as u64)),
+                    || {
+                        let mut budget = Budget::new(deadline);
+                        budget.verbose = options.verbose;
+                        budget.started = started;
+                        let stream = self.streams as u64;
+                        let (g, v) = self.run(&ev, g1.clone(), options.seed, stream, &mut budget);
+                        (g, v, budget.evaluations)
+                    },
                 );
                 if vp <= vs {
                     (gp, vp, e1 + ep + es)

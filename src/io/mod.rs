@@ -32,11 +32,16 @@ impl InstanceFormat {
     }
 }
 
-/// Read a file to a string, naming the file in the error.
+/// Read a file to a string, naming the file in the error. A UTF-8 byte-order mark (which some
+/// editors write) is dropped.
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 
@@ -100,4 +105,20 @@ pub fn instance_to_json(data: &InstanceData) -> String {
 /// Serialize instance data as TOML.
 pub fn instance_to_toml(data: &InstanceData) -> Result<String, Error> {
     toml::to_string_pretty(data).map_err(|e| Error::Usage(format!("cannot write TOML: {e}")))
+}
+
+#[cfg(test)]
+mod bom_tests {
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bom.json");
+        std::fs::write(
+            &path,
+            "\u{feff}{\"devices\": [{\"id\": \"d\"}], \"tasks\": [{\"id\": \"t\", \"work\": 2}]}",
+        )
+        .unwrap();
+        let inst = super::read_instance(&path).unwrap();
+        assert_eq!(inst.num_tasks(), 1);
+    }
 }

@@ -253,6 +253,32 @@ fn wrong_or_missing_job_count_is_rejected() {
         .stderr(predicate::str::contains(
             "--jobs only applies to --from orlib-wt",
         ));
+    // So do the other format-specific options: none is silently ignored.
+    for (from, args, message) in [
+        (
+            "orlib-wt",
+            &["--sense", "max"][..],
+            "--sense only applies to --from orlib-gap",
+        ),
+        (
+            "orlib-wt",
+            &["--machines", "3"][..],
+            "--machines only applies to --from etc",
+        ),
+        (
+            "etc",
+            &["--problem", "1"][..],
+            "--problem only applies to --from orlib-gap and orlib-wt",
+        ),
+    ] {
+        cargo_bin_cmd!("hetsched")
+            .args(["convert", "--from", from])
+            .args(args)
+            .arg(&wt40)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]

@@ -81,8 +81,26 @@ fn pick_problem(
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
-    if args.jobs.is_some() && !matches!(args.from, From::OrlibWt) {
-        return Err(Error::Usage("--jobs only applies to --from orlib-wt".into()).into());
+    // An option that does not apply to the input format is an error, not silently ignored.
+    let (etc, gap, wt) = (
+        matches!(args.from, From::Etc),
+        matches!(args.from, From::OrlibGap),
+        matches!(args.from, From::OrlibWt),
+    );
+    for (given, applies, flag, formats) in [
+        (args.jobs.is_some(), wt, "--jobs", "--from orlib-wt"),
+        (args.machines.is_some(), etc, "--machines", "--from etc"),
+        (args.sense.is_some(), gap, "--sense", "--from orlib-gap"),
+        (
+            args.problem.is_some(),
+            gap || wt,
+            "--problem",
+            "--from orlib-gap and orlib-wt",
+        ),
+    ] {
+        if given && !applies {
+            return Err(Error::Usage(format!("{flag} only applies to {formats}")).into());
+        }
     }
     let mut data = match args.from {
         From::Etc => etc::read(&args.file, args.machines)?,

@@ -151,8 +151,9 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// max over used devices of available_from + load.
-pub fn loads_makespan(inst: &Instance, device: &[usize]) -> f64 {
+/// Each device's finish time when it runs its tasks back to back: available_from + load for a
+/// device with tasks, 0 for an idle one.
+pub fn device_finish(inst: &Instance, device: &[usize]) -> Vec<f64> {
     let mut done: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
     let mut used = vec![false; inst.num_devices()];
     for (t, &d) in device.iter().enumerate() {
@@ -161,9 +162,13 @@ pub fn loads_makespan(inst: &Instance, device: &[usize]) -> f64 {
     }
     done.iter()
         .zip(&used)
-        .filter(|(_, u)| **u)
-        .map(|(c, _)| *c)
-        .fold(0.0, f64::max)
+        .map(|(&f, &u)| if u { f } else { 0.0 })
+        .collect()
+}
+
+/// max over used devices of available_from + load.
+pub fn loads_makespan(inst: &Instance, device: &[usize]) -> f64 {
+    device_finish(inst, device).into_iter().fold(0.0, f64::max)
 }
 
 /// Σ w·C with every device in Smith's order from its `available_from`.

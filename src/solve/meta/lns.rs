@@ -3,6 +3,7 @@
 //! (warm-started from the current assignment, under a short time limit), and keep the result when
 //! the sub-problem's makespan drops.
 
+use super::eval::{device_finish, loads_makespan};
 use crate::model::{Device, Instance, InstanceData, Task};
 use crate::schedule::build;
 use crate::solve::milp::{Formulation, Milp, WithInitialSchedule};
@@ -28,13 +29,8 @@ pub fn lns_step<R: Rng>(
     if m < 2 || limit.is_some_and(|l| l.is_zero()) {
         return false;
     }
-    let mut finish: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
-    let mut used = vec![false; m];
-    for (t, &d) in device.iter().enumerate() {
-        finish[d] += inst.ptime(t, d);
-        used[d] = true;
-    }
-    let busy_finish = |d: usize| if used[d] { finish[d] } else { 0.0 };
+    let finish = device_finish(inst, device);
+    let busy_finish = |d: usize| finish[d];
     let critical = (0..m)
         .max_by(|&a, &b| busy_finish(a).total_cmp(&busy_finish(b)).then(b.cmp(&a)))
         .expect("m ≥ 2");
@@ -134,14 +130,7 @@ pub fn reduced_polish(
     limit: Duration,
 ) -> Option<f64> {
     let m = inst.num_devices();
-    let mut finish: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
-    for (t, &d) in device.iter().enumerate() {
-        finish[d] += inst.ptime(t, d);
-    }
-    let old = (0..m)
-        .filter(|&d| device.contains(&d))
-        .map(|d| finish[d])
-        .fold(0.0, f64::max);
+    let old = loads_makespan(inst, device);
     let tasks: Vec<usize> = (0..inst.num_tasks()).collect();
     let devices: Vec<usize> = (0..m).collect();
     let current = device.to_vec();

@@ -350,9 +350,40 @@ impl Solver for Genetic {
     fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
-        let run = || self.run(&ev, options.seed, options, started);
-        let (genome, value, evaluations, greedy) =
+        // For makespan on independent instances under a time limit, the GA gets three quarters
+        // of it and its best is then polished exactly, as `ls` does (docs/metaheuristics.md).
+        let polish_limit = options
+            .time_limit
+            .filter(|_| self.exact_step && ev.mode() == Mode::Loads && inst.num_devices() >= 3);
+        let ga_options = SolveOptions {
+            time_limit: options.time_limit.map(|l| {
+                if polish_limit.is_some() {
+                    l.mul_f64(0.75)
+                } else {
+                    l
+                }
+            }),
+            ..options.clone()
+        };
+        let run = || self.run(&ev, options.seed, &ga_options, started);
+        let (mut genome, mut value, evaluations, greedy) =
             crate::solve::with_threads(options.threads, run)?;
+        if let Some(limit) = polish_limit
+            && value.is_finite()
+        {
+            let polish_end = started + limit.mul_f64(0.97);
+            for k in [5, 8, 12] {
+                let left = polish_end.saturating_duration_since(Instant::now());
+                if k >= inst.num_devices() || left < std::time::Duration::from_millis(50) {
+                    break;
+                }
+                let best = lns::relative_best_devices(inst, k);
+                lns::reduced_polish(inst, &mut genome.device, &best, left);
+            }
+            let mut budget = Budget::new(Some(started + limit));
+            local_search::improve_loads(inst, &mut genome.device, &mut budget);
+            value = ev.value(&mut genome);
+        }
         let (schedule, kept_greedy) = no_worse_than_greedy(&ev, &genome, value, greedy)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
         let secs = report.seconds.max(1e-9);

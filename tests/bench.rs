@@ -501,3 +501,85 @@ fn a_solver_named_twice_is_refused_and_shards_of_another_sweep_are_not_merged() 
             "other.json: not a shard of the same sweep",
         ));
 }
+
+#[test]
+fn untimed_runs_are_reproducible_and_shard_exactly() {
+    let run = |extra: &[&str]| -> BenchRun {
+        let out = cargo_bin_cmd!("hetsched")
+            .arg("bench")
+            .arg(examples().join("ai-cluster.json"))
+            .arg(root().join("instances/orlib-gap/gap1.txt"))
+            .args(["--solvers", "ls,ga", "--no-time-limit", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let whole = run(&[]);
+    assert_eq!(whole.time_limit, None);
+    let again = run(&["--jobs", "1"]);
+    let values = |r: &BenchRun| r.rows.iter().map(|x| x.value).collect::<Vec<_>>();
+    assert_eq!(values(&whole), values(&again));
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for i in 1..=2 {
+        let shard = run(&["--shard", &format!("{i}/2")]);
+        let path = dir.path().join(format!("s{i}.json"));
+        std::fs::write(&path, serde_json::to_string(&shard).unwrap()).unwrap();
+        files.push(path);
+    }
+    let out = cargo_bin_cmd!("hetsched")
+        .args(["bench", "--merge", "--format", "json"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let merged: BenchRun = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(values(&merged), values(&whole));
+}
+
+#[test]
+fn an_orlib_wt_set_whose_names_say_no_job_count_takes_it_from_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("instances/orlib-wt/wt40.txt"),
+        dir.path().join("tardy.txt"),
+    )
+    .unwrap();
+    let manifest = |extra: &str| {
+        std::fs::write(
+            dir.path().join("set.toml"),
+            format!("name = \"w\"\nformat = \"orlib-wt\"\n{extra}"),
+        )
+        .unwrap();
+    };
+    manifest("");
+    let out = cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path())
+        .args(["--solvers", "edf", "--format", "md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("add `jobs = N`"), "{stdout}");
+    manifest("jobs = 40\n");
+    let out = cargo_bin_cmd!("hetsched")
+        .arg("bench")
+        .arg(dir.path())
+        .args(["--solvers", "edf", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: BenchRun = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run.rows.len(), 125);
+    assert_eq!(run.rows[0].instance, "tardy-1");
+}

@@ -295,10 +295,24 @@ impl InstanceSet {
                     Err(e) => return Ok(one(Err(e), file_name(file))),
                 }
             }
-            FileFormat::OrlibWt => match crate::io::orlib_wt::read(file, self.manifest.jobs) {
-                Ok(p) => p,
-                Err(e) => return Ok(one(Err(e), file_name(file))),
-            },
+            FileFormat::OrlibWt => {
+                let jobs = self.manifest.jobs;
+                if jobs.is_none() && crate::io::orlib_wt::jobs_from_file_name(file).is_none() {
+                    let e = Error::Parse {
+                        path: file.to_path_buf(),
+                        message: format!(
+                            "the name does not give the jobs per problem (wtN.txt): add \
+                             `jobs = N` to {}",
+                            self.dir.join(MANIFEST).display()
+                        ),
+                    };
+                    return Ok(one(Err(e), file_name(file)));
+                }
+                match crate::io::orlib_wt::read(file, jobs) {
+                    Ok(p) => p,
+                    Err(e) => return Ok(one(Err(e), file_name(file))),
+                }
+            }
         };
         let count = problems.len();
         let key = self.key(file);

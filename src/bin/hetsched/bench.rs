@@ -33,6 +33,10 @@ pub struct Args {
         allow_negative_numbers = true
     )]
     time_limit: f64,
+    /// No time limit: every solver stops on its own budget, so ga and ls are reproducible by
+    /// seed (milp runs until it proves optimality).
+    #[arg(long, conflicts_with = "time_limit")]
+    no_time_limit: bool,
     /// Seed given to every run.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -43,7 +47,7 @@ pub struct Args {
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
     /// Join the JSON outputs of the shards of one sweep (given as PATHS) into one table.
-    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed"])]
+    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed", "no_time_limit"])]
     merge: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -70,7 +74,11 @@ pub fn run(args: Args) -> Result<Outcome> {
             .collect::<Result<Vec<_>, _>>()?;
         bench::merge(runs)?
     } else {
-        let time_limit = crate::time_limit(Some(args.time_limit))?;
+        let time_limit = if args.no_time_limit {
+            None
+        } else {
+            crate::time_limit(Some(args.time_limit))?
+        };
         if args.jobs == Some(0) {
             return Err(Error::Usage("--jobs must be at least 1".into()).into());
         }

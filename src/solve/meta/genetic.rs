@@ -371,15 +371,12 @@ impl Solver for Genetic {
         if let Some(limit) = polish_limit
             && value.is_finite()
         {
-            let polish_end = started + limit.mul_f64(0.97);
-            for k in [5, 8, 12] {
-                let left = polish_end.saturating_duration_since(Instant::now());
-                if k >= inst.num_devices() || left < std::time::Duration::from_millis(50) {
-                    break;
-                }
-                let best = lns::relative_best_devices(inst, k);
-                lns::reduced_polish(inst, &mut genome.device, &best, left);
-            }
+            lns::polish_until(
+                inst,
+                &mut genome.device,
+                started + limit.mul_f64(0.97),
+                |_, _| {},
+            );
             let mut budget = Budget::new(Some(started + limit));
             local_search::improve_loads(inst, &mut genome.device, &mut budget);
             value = ev.value(&mut genome);

@@ -10,7 +10,7 @@ use crate::solve::milp::{Formulation, Milp, WithInitialSchedule};
 use crate::solve::{SolveOptions, Solver};
 use rand::Rng;
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Branch-and-bound nodes per sub-problem, on top of the caller's time cap.
 pub const NODES_PER_STEP: u32 = 200;
@@ -30,14 +30,13 @@ pub fn lns_step<R: Rng>(
         return false;
     }
     let finish = device_finish(inst, device);
-    let busy_finish = |d: usize| finish[d];
     let critical = (0..m)
-        .max_by(|&a, &b| busy_finish(a).total_cmp(&busy_finish(b)).then(b.cmp(&a)))
+        .max_by(|&a, &b| finish[a].total_cmp(&finish[b]).then(b.cmp(&a)))
         .expect("m ≥ 2");
     // The other devices: drawn with probability growing with how much faster the critical
     // device's tasks run there and how much room they have, so the sub-problem has somewhere to
     // put the critical work.
-    let cmax = busy_finish(critical).max(1e-12);
+    let cmax = finish[critical].max(1e-12);
     let affinity: Vec<f64> = (0..m)
         .map(|d| {
             if d == critical {
@@ -47,7 +46,7 @@ pub fn lns_step<R: Rng>(
                 .filter(|&t| device[t] == critical && inst.is_eligible(t, d))
                 .map(|t| (inst.ptime(t, critical) / inst.ptime(t, d).max(1e-12)).min(4.0))
                 .sum();
-            let room = (1.0 - busy_finish(d) / cmax).max(0.0) + 0.05;
+            let room = (1.0 - finish[d] / cmax).max(0.0) + 0.05;
             (speedup + 0.1) * room
         })
         .collect();
@@ -74,7 +73,7 @@ pub fn lns_step<R: Rng>(
         }
     }
     chosen.sort_unstable();
-    let old = chosen.iter().map(|&d| busy_finish(d)).fold(0.0, f64::max);
+    let old = chosen.iter().map(|&d| finish[d]).fold(0.0, f64::max);
     let tasks: Vec<usize> = (0..inst.num_tasks())
         .filter(|&t| chosen.contains(&device[t]))
         .collect();
@@ -91,10 +90,10 @@ pub fn lns_step<R: Rng>(
     .is_some()
 }
 
-/// For each task, its `k` devices of best *relative* speed: processing time divided by the
-/// device's mean time over all tasks, so a device that is fast for everyone is not everyone's
-/// choice. The basis of [`reduced_polish`].
-pub fn relative_best_devices(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
+/// For each task, its eligible devices from best to worst *relative* speed: processing time
+/// divided by the device's mean time over all tasks, so a device that is fast for everyone is
+/// not everyone's choice. The basis of [`reduced_polish`].
+pub fn relative_ranking(inst: &Instance) -> Vec<Vec<usize>> {
     let (n, m) = (inst.num_tasks(), inst.num_devices());
     let mean: Vec<f64> = (0..m)
         .map(|d| {
@@ -113,7 +112,6 @@ pub fn relative_best_devices(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
                     .total_cmp(&(inst.ptime(t, b) / mean[b]))
                     .then(a.cmp(&b))
             });
-            e.truncate(k);
             e
         })
         .collect()
@@ -121,29 +119,48 @@ pub fn relative_best_devices(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
 
 /// A size-reduced exact polish (after Fanjul-Peyro & Ruiz's size-reduction heuristics for
 /// unrelated parallel machines): the whole makespan problem, with each task allowed only on its
-/// current device and its `best[t]` devices, solved by the MILP warm-started from `device`
-/// within `limit`. Returns the new makespan when it is lower.
+/// current device and the first `k` devices of its `ranking` ([`relative_ranking`]), solved by
+/// the MILP warm-started from `device` within `limit`. Returns the new makespan when it is lower.
 pub fn reduced_polish(
     inst: &Instance,
     device: &mut [usize],
-    best: &[Vec<usize>],
+    ranking: &[Vec<usize>],
+    k: usize,
     limit: Duration,
 ) -> Option<f64> {
-    let m = inst.num_devices();
     let old = loads_makespan(inst, device);
     let tasks: Vec<usize> = (0..inst.num_tasks()).collect();
-    let devices: Vec<usize> = (0..m).collect();
+    let devices: Vec<usize> = (0..inst.num_devices()).collect();
     let current = device.to_vec();
     resolve(
         inst,
         &tasks,
         &devices,
-        &|t, d| d == current[t] || best[t].contains(&d),
+        &|t, d| d == current[t] || ranking[t].iter().take(k).any(|&x| x == d),
         device,
         old,
         Some(limit),
         None,
     )
+}
+
+/// The polish used by `ls` and `ga`: [`reduced_polish`] with k = 5, then 8, then 12 devices per
+/// task while fewer than all devices and time before `until` are left; `progress` hears each
+/// step's k and new makespan (`None`: no better).
+pub fn polish_until(
+    inst: &Instance,
+    device: &mut [usize],
+    until: Instant,
+    mut progress: impl FnMut(usize, Option<f64>),
+) {
+    let ranking = relative_ranking(inst);
+    for k in [5, 8, 12] {
+        let left = until.saturating_duration_since(Instant::now());
+        if k >= inst.num_devices() || left < Duration::from_millis(50) {
+            break;
+        }
+        progress(k, reduced_polish(inst, device, &ranking, k, left));
+    }
 }
 
 /// Re-solve the makespan of `tasks` on `devices` exactly, each task allowed where `allowed`

@@ -352,16 +352,21 @@ impl Solver for IteratedLocalSearch {
         let start = seeds.swap_remove(0);
         let deadline = deadline(started, options.time_limit);
         // Streams from `from`, each until `until`: (genome, value, evaluations, stream).
+        // One search stream from `from` until `until`: (genome, value, evaluations).
+        let search_from = |from: Genome, until: Option<Instant>, stream: u64| {
+            let mut budget = Budget::new(until);
+            budget.verbose = options.verbose;
+            budget.started = started;
+            let (g, v) = self.run(&ev, from, options.seed, stream, &mut budget);
+            (g, v, budget.evaluations)
+        };
+        // The streams in parallel: (genome, value, evaluations, stream) each.
         let streams = |from: &Genome, until: Option<Instant>, first_stream: u64| {
             (0..self.streams.max(1) as u64)
                 .into_par_iter()
                 .map(|k| {
-                    let stream = first_stream + k;
-                    let mut budget = Budget::new(until);
-                    budget.verbose = options.verbose;
-                    budget.started = started;
-                    let (g, v) = self.run(&ev, from.clone(), options.seed, stream, &mut budget);
-                    (g, v, budget.evaluations, stream)
+                    let (g, v, e) = search_from(from.clone(), until, first_stream + k);
+                    (g, v, e, first_stream + k)
                 })
                 .collect::<Vec<_>>()
         };
@@ -389,13 +394,7 @@ impl Solver for IteratedLocalSearch {
                 let ((gp, vp, ep), (gs, vs, es)) = rayon::join(
                     || {
                         let mut g = g1.clone();
-                        for k in [5, 8, 12] {
-                            let left = polish_end.saturating_duration_since(Instant::now());
-                            if k >= inst.num_devices() || left < Duration::from_millis(50) {
-                                break;
-                            }
-                            let best = lns::relative_best_devices(inst, k);
-                            let found = lns::reduced_polish(inst, &mut g.device, &best, left);
+                        lns::polish_until(inst, &mut g.device, polish_end, |k, found| {
                             if options.verbose {
                                 eprintln!(
                                     "[ls] {:>6.1} s  exact polish, {k} devices per task: {}",
@@ -403,22 +402,10 @@ impl Solver for IteratedLocalSearch {
                                     found.map_or("no better".to_string(), |v| format!("{v}"))
                                 );
                             }
-                        }
-                        let mut budget = Budget::new(deadline);
-                        budget.started = started;
-                        let (g, v) =
-                            self.run(&ev, g, options.seed, 2 * self.streams as u64, &mut budget);
-                        debug_assert!(v.is_finite());
-                        (g, v, budget.evaluations)
+                        });
+                        search_from(g, deadline, 2 * self.streams as u64)
                     },
-                    || {
-                        let mut budget = Budget::new(deadline);
-                        budget.verbose = options.verbose;
-                        budget.started = started;
-                        let stream = self.streams as u64;
-                        let (g, v) = self.run(&ev, g1.clone(), options.seed, stream, &mut budget);
-                        (g, v, budget.evaluations)
-                    },
+                    || search_from(g1.clone(), deadline, self.streams as u64),
                 );
                 if vp <= vs {
                     (gp, vp, e1 + ep + es)

@@ -253,6 +253,17 @@ pub struct ModelSize {
     pub integers: usize,
 }
 
+/// Set a HiGHS option, naming it in the error.
+fn set_option<V: highs::HighsOptionValue>(
+    model: &mut highs::Model,
+    name: &str,
+    value: V,
+) -> Result<(), Error> {
+    model
+        .try_set_option(name, value)
+        .map_err(|e| Error::Solve(format!("HiGHS option {name}: {e:?}")))
+}
+
 /// Hand a good_lp model to HiGHS (without solving it).
 fn to_highs(
     vars: good_lp::ProblemVariables,
@@ -510,46 +521,33 @@ impl Solver for Milp {
                 "; HiGHS already runs with {threads} thread(s) in this process, {want_threads} ignored"
             ));
         }
-        let set = |m: &mut highs::Model, k: &str, v: f64| {
-            m.try_set_option(k, v)
-                .map_err(|e| Error::Solve(format!("HiGHS option {k}: {e:?}")))
-        };
-        hmodel
-            .try_set_option("threads", threads as i32)
-            .map_err(|e| Error::Solve(format!("HiGHS option threads: {e:?}")))?;
-        set(&mut hmodel, "mip_rel_gap", self.mip_gap)?;
-        set(&mut hmodel, "mip_abs_gap", 1e-9)?;
+        set_option(&mut hmodel, "threads", threads as i32)?;
+        set_option(&mut hmodel, "mip_rel_gap", self.mip_gap)?;
+        set_option(&mut hmodel, "mip_abs_gap", 1e-9)?;
         if let Some(limit) = options.time_limit {
             // HiGHS gets the time left less a margin of 5 % of the limit (at most 1 s): it stops
             // a little after its limit on large models, and the schedule is built afterwards.
             let margin = (0.05 * limit.as_secs_f64()).min(1.0);
             let left = limit.as_secs_f64() - started.elapsed().as_secs_f64() - margin;
-            set(&mut hmodel, "time_limit", left.max(0.0))?;
+            set_option(&mut hmodel, "time_limit", left.max(0.0))?;
             // HiGHS's feasibility-jump heuristic does not look at the clock: on a 400k-row
-            // disjunctive model HiGHS ran 17.8 s on a 10 s limit with it, 9.8 s without. Under a time limit it is off (the
-            // warm start already gives a first solution).
-            hmodel
-                .try_set_option("mip_heuristic_run_feasibility_jump", false)
-                .map_err(|e| {
-                    Error::Solve(format!(
-                        "HiGHS option mip_heuristic_run_feasibility_jump: {e:?}"
-                    ))
-                })?;
+            // disjunctive model HiGHS ran 17.8 s on a 10 s limit with it, 9.8 s without. Under a
+            // time limit it is off (the warm start already gives a first solution).
+            set_option(&mut hmodel, "mip_heuristic_run_feasibility_jump", false)?;
         }
         // HiGHS's presolve checks the clock only between passes: on the 408k-row disjunctive
         // model of a 200-task cluster it ran 14.5 s on a 10 s limit with no bound, and 10.0 s
         // with the bound proven optimal later without it. So large models skip it.
         if rows > LARGE_MODEL_ROWS {
-            hmodel
-                .try_set_option("presolve", "off")
-                .map_err(|e| Error::Solve(format!("HiGHS option presolve: {e:?}")))?;
-
+            set_option(&mut hmodel, "presolve", "off")?;
             size.push_str("; presolve off (large model)");
         }
         if let Some(nodes) = self.max_nodes {
-            hmodel
-                .try_set_option("mip_max_nodes", nodes.min(i32::MAX as u32) as i32)
-                .map_err(|e| Error::Solve(format!("HiGHS option mip_max_nodes: {e:?}")))?;
+            set_option(
+                &mut hmodel,
+                "mip_max_nodes",
+                nodes.min(i32::MAX as u32) as i32,
+            )?;
         }
         if options.verbose {
             let _ = hmodel.try_set_option("output_flag", true);

@@ -571,7 +571,7 @@ fn an_orlib_wt_set_whose_names_say_no_job_count_takes_it_from_the_manifest() {
     let out = cargo_bin_cmd!("hetsched")
         .arg("bench")
         .arg(dir.path())
-        .args(["--solvers", "edf", "--format", "json"])
+        .args(["--solvers", "edf", "--format", "json", "--no-lower-bound"])
         .output()
         .unwrap();
     assert!(

@@ -16,7 +16,7 @@ fn milp_prints_model_size_and_result() {
         .assert()
         .success()
         .stdout(predicate::str::contains("status     optimal"))
-        .stdout(predicate::str::contains("formulation disjunctive"))
+        .stdout(predicate::str::contains("formulation time-indexed"))
         .stdout(predicate::str::contains("rows"))
         .stdout(predicate::str::contains("integers"))
         .stdout(predicate::str::contains("HiGHS: optimal"))

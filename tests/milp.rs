@@ -283,8 +283,8 @@ fn orlib_gap1_to_gap12_reach_their_published_optima() {
 }
 
 /// A 400k-row disjunctive model (200 tasks, 16 devices, releases and precedence): HiGHS's set-up
-/// alone would outlast a 2 s limit, so the solver returns the warm start without calling it and
-/// says why; the time limit holds.
+/// alone would outlast a 2 s limit, so the solver returns the warm start (the best greedy
+/// schedule improved by local search) without calling HiGHS and says why; the time limit holds.
 #[test]
 fn a_large_disjunctive_model_honours_a_short_time_limit() {
     let inst =
@@ -298,6 +298,6 @@ fn a_large_disjunctive_model_honours_a_short_time_limit() {
     assert!(note.contains("not handed to HiGHS"), "{note}");
     assert_eq!(r.status, Status::Feasible);
     let (_, _, greedy) = BestGreedy::best(&inst).unwrap();
-    assert!((r.value.unwrap() - greedy).abs() <= 1e-9 * greedy);
+    assert!(r.value.unwrap() <= greedy * (1.0 + 1e-9));
     assert!(r.schedule.unwrap().violations(&inst).is_empty());
 }

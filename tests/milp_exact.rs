@@ -1,11 +1,12 @@
 //! Exactness of the MILP: on 200+ tiny random instances (n ≤ 7, m ≤ 3, every objective, with
 //! releases, memory eligibility, capacities, availability and precedence) the MILP optimum equals
 //! the optimum found by exhaustive enumeration, every schedule passes the checker, and the MILP is
-//! never worse than its warm start.
+//! never worse than its warm start — with the formulation chosen automatically, and with the
+//! time-indexed and the disjunctive formulations forced on every instance.
 
 use hetsched::schedule::{Timetable, build};
 use hetsched::solve::greedy::BestGreedy;
-use hetsched::solve::milp::Milp;
+use hetsched::solve::milp::{Formulation, Milp};
 use hetsched::{Device, Instance, InstanceData, Objective, SolveOptions, Solver, Status, Task};
 
 /// splitmix64: a tiny deterministic generator, so the instances are the same on every run.
@@ -211,7 +212,25 @@ fn dfs(
 
 #[test]
 fn milp_matches_brute_force_on_tiny_instances() {
+    matches_brute_force(None);
+}
+
+#[test]
+fn time_indexed_matches_brute_force_on_tiny_instances() {
+    matches_brute_force(Some(Formulation::TimeIndexed));
+}
+
+#[test]
+fn disjunctive_matches_brute_force_on_tiny_instances() {
+    matches_brute_force(Some(Formulation::Disjunctive));
+}
+
+/// The MILP with `formulation` (`None`: chosen automatically) against enumeration on the same
+/// 220 instances.
+fn matches_brute_force(formulation: Option<Formulation>) {
     let mut rng = Rng(20261124);
+    let mut by_formulation = std::collections::BTreeMap::<String, usize>::new();
+    let mut branch_and_price = 0;
     let mut checked = 0;
     let mut infeasible = 0;
     let mut per_objective = [0usize; 5];
@@ -230,9 +249,21 @@ fn milp_matches_brute_force_on_tiny_instances() {
         let expected = brute_force(&inst, max_tasks);
         let milp = Milp {
             max_tasks,
+            formulation,
             ..Milp::default()
         };
         let report = milp.solve(&inst, &SolveOptions::default()).unwrap();
+        let used = report
+            .message
+            .as_deref()
+            .and_then(|m| m.strip_prefix("formulation "))
+            .and_then(|m| m.split(':').next())
+            .unwrap_or("?")
+            .to_string();
+        *by_formulation.entry(used).or_default() += 1;
+        if let Some(m) = &report.message {
+            branch_and_price += m.contains("branch-and-price") as usize;
+        }
         let ctx = format!(
             "instance #{attempts} ({objective}, n={}, m={}, max_tasks={max_tasks:?}): {:?}\n{}",
             inst.num_tasks(),
@@ -279,4 +310,31 @@ fn milp_matches_brute_force_on_tiny_instances() {
     }
     assert!(per_objective.iter().all(|&c| c >= 40), "{per_objective:?}");
     assert!((3..100).contains(&infeasible), "{infeasible} infeasible");
+    if formulation == Some(Formulation::TimeIndexed) {
+        // Both ways of solving the time-indexed model: branch-and-price (sum objectives without
+        // precedence) and HiGHS on the whole model (the rest).
+        assert!(
+            (40..180).contains(&branch_and_price),
+            "{branch_and_price} by branch-and-price"
+        );
+    }
+    match formulation {
+        Some(f) => assert_eq!(
+            by_formulation.get(f.name()),
+            Some(&220),
+            "{by_formulation:?}"
+        ),
+        // Automatic: the time-indexed model for most sequencing instances (their times lie on
+        // a grid of 0.5 or 1), the assignment model for costs.
+        None => {
+            assert!(
+                by_formulation.get("time-indexed").is_some_and(|&k| k >= 80),
+                "{by_formulation:?}"
+            );
+            assert!(
+                by_formulation.get("assignment").is_some_and(|&k| k >= 80),
+                "{by_formulation:?}"
+            );
+        }
+    }
 }

@@ -93,7 +93,14 @@ pub struct BenchOptions {
     pub jobs: Option<usize>,
     /// Run only this slice of the instances.
     pub shard: Option<Shard>,
+    /// Also compute each Σw·C and Σw·T instance's time-indexed lower bound (see
+    /// [`crate::solve::milp::lower_bound`]), within the time limit (10 s without one), and
+    /// compare every solver with it.
+    pub lower_bounds: bool,
 }
+
+/// Time for one instance's lower bound when the run has no time limit.
+const LOWER_BOUND_SECONDS: u64 = 10;
 
 /// The outcome of one (instance, solver) run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +130,9 @@ pub struct BenchRow {
     pub value: Option<f64>,
     /// The lower bound this run proved.
     pub bound: Option<f64>,
+    /// The instance's time-indexed lower bound, when the benchmark computed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower_bound: Option<f64>,
     /// The instance set's reference value.
     pub reference: Option<f64>,
     /// True when the reference value is a proven optimum.
@@ -146,6 +156,9 @@ pub struct BenchRun {
     pub seed: u64,
     /// The slice this run covers (`None`: everything).
     pub shard: Option<Shard>,
+    /// Whether the instances' time-indexed lower bounds were computed.
+    #[serde(default)]
+    pub lower_bounds: bool,
     /// How many instances the whole (unsharded) sweep has.
     pub instances: usize,
     /// A hash of the whole sweep's instance list (set, name, file, problem, in order), so that
@@ -191,14 +204,42 @@ pub fn run(
         threads: Some((cores / jobs).max(1)),
         verbose: false,
     };
-    let units: Vec<(usize, &BenchInstance, &dyn Solver)> = instances
+    let mine: Vec<(usize, &BenchInstance)> = instances
         .iter()
         .enumerate()
         .filter(|(k, _)| options.shard.is_none_or(|s| s.contains(*k)))
-        .flat_map(|(k, b)| solvers.iter().map(move |s| (k, b, s.as_ref())))
+        .collect();
+    let lower_bounds: BTreeMap<usize, f64> = if options.lower_bounds {
+        let bound_options = SolveOptions {
+            time_limit: Some(
+                options
+                    .time_limit
+                    .unwrap_or(Duration::from_secs(LOWER_BOUND_SECONDS)),
+            ),
+            ..solve_options.clone()
+        };
+        par_map(Some(jobs), &mine, |&(order, b)| {
+            (
+                order,
+                b.instance
+                    .as_ref()
+                    .ok()
+                    .and_then(|inst| lower_bound(inst, &bound_options)),
+            )
+        })
+        .into_iter()
+        .filter_map(|(order, b)| b.map(|b| (order, b)))
+        .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let units: Vec<(usize, &BenchInstance, &dyn Solver)> = mine
+        .iter()
+        .flat_map(|&(k, b)| solvers.iter().map(move |s| (k, b, s.as_ref())))
         .collect();
     let rows = par_map(Some(jobs), &units, |&(order, b, solver)| {
-        let row = run_one(order, b, solver, &solve_options);
+        let mut row = run_one(order, b, solver, &solve_options);
+        row.lower_bound = lower_bounds.get(&order).copied();
         on_done(&row);
         row
     });
@@ -208,10 +249,27 @@ pub fn run(
         time_limit: options.time_limit.map(|d| d.as_secs_f64()),
         seed: options.seed,
         shard: options.shard,
+        lower_bounds: options.lower_bounds,
         instances: instances.len(),
         fingerprint: fingerprint(instances),
         rows,
     }
+}
+
+/// The time-indexed lower bound of a Σw·C or Σw·T instance (other objectives: `None`; their
+/// exact models' bounds come from the solvers).
+fn lower_bound(inst: &crate::model::Instance, options: &SolveOptions) -> Option<f64> {
+    use crate::model::Objective;
+    if !matches!(
+        inst.objective(),
+        Objective::WeightedCompletion | Objective::WeightedTardiness
+    ) {
+        return None;
+    }
+    crate::solve::milp::lower_bound(inst, None, crate::solve::milp::LAGRANGE_CELLS, options)
+        .ok()
+        .flatten()
+        .map(|b| b.value)
 }
 
 /// The number of (instance, solver) runs [`run`] will make.
@@ -241,6 +299,7 @@ fn run_one(
         status: "bad-input".into(),
         value: None,
         bound: None,
+        lower_bound: None,
         reference: b.reference.map(|r| r.value),
         reference_optimal: b.reference.is_some_and(|r| r.optimal),
         seconds: 0.0,
@@ -320,6 +379,7 @@ pub fn merge(runs: Vec<(String, BenchRun)>) -> Result<BenchRun, Error> {
         if run.solvers != first.solvers
             || run.time_limit != first.time_limit
             || run.seed != first.seed
+            || run.lower_bounds != first.lower_bounds
         {
             return Err(bad(format!(
                 "run with solvers {:?}, time limit {:?}, seed {}; {first_label} with {:?}, {:?}, {}",
@@ -477,7 +537,7 @@ impl<'a> Analysis<'a> {
             let fmax = |a: Option<f64>, b: f64| Some(a.map_or(b, |a: f64| a.max(b)));
             let mut best_bound = None;
             for r in &rs {
-                if let Some(b) = r.bound {
+                for b in [r.bound, r.lower_bound].into_iter().flatten() {
                     best_bound = fmax(best_bound, b);
                 }
                 if r.reference_optimal
@@ -642,6 +702,7 @@ mod tests {
             .into(),
             value,
             bound,
+            lower_bound: None,
             reference: None,
             reference_optimal: false,
             seconds: 1.0,
@@ -656,6 +717,7 @@ mod tests {
             time_limit: Some(1.0),
             seed: 0,
             shard,
+            lower_bounds: false,
             instances: 2,
             fingerprint: "f".into(),
             rows,

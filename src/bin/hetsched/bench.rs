@@ -47,8 +47,12 @@ pub struct Args {
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
     /// Join the JSON outputs of the shards of one sweep (given as PATHS) into one table.
-    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed", "no_time_limit"])]
+    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed", "no_time_limit", "no_lower_bound"])]
     merge: bool,
+    /// Do not compute the time-indexed lower bound of Σw·C and Σw·T instances (computed by
+    /// default, within the time limit, and compared with every solver's value).
+    #[arg(long)]
+    no_lower_bound: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -126,6 +130,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             seed: args.seed,
             jobs: args.jobs,
             shard,
+            lower_bounds: !args.no_lower_bound,
         };
         let total = bench::run_count(&instances, solvers.len(), shard);
         let bar = indicatif::ProgressBar::new(total as u64);

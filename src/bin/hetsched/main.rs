@@ -4,6 +4,7 @@
 //! (or, for `check`, a schedule that breaks a rule).
 
 mod bench;
+mod bound;
 mod check;
 mod convert;
 mod generate;
@@ -30,6 +31,9 @@ enum Command {
     Solve(solve::Args),
     /// Check a schedule file against an instance: list every broken rule.
     Check(check::Args),
+    /// A proven lower bound on the optimum from an LP relaxation (by default the time-indexed
+    /// model's), without solving.
+    Bound(bound::Args),
     /// List the solvers, one line each.
     Solvers,
     /// Run solvers on instance files, folders and instance sets; compare values, bounds and
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Check(args) => check::run(args),
+        Command::Bound(args) => bound::run(args),
         Command::Solvers => {
             for s in hetsched::solve::all() {
                 println!("{:<12} {}", s.name(), s.description());

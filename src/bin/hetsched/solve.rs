@@ -41,8 +41,9 @@ pub struct Args {
     /// milp: do not start from the best greedy schedule.
     #[arg(long)]
     no_warm_start: bool,
-    /// milp: formulation (assignment, makespan, weighted-completion, disjunctive); default: chosen
-    /// from the objective and the instance.
+    /// milp: formulation (auto, assignment, makespan, weighted-completion, disjunctive,
+    /// time-indexed); auto (the default) chooses from the objective and the instance, taking the
+    /// time-indexed model when the times lie on an exact grid and the model fits its budget.
     #[arg(long)]
     formulation: Option<String>,
     /// milp: at most this many tasks per device (1: the classic assignment problem).
@@ -84,11 +85,19 @@ fn make_solver(args: &Args) -> Result<Box<dyn Solver>> {
         milp = milp.with_mip_gap(g);
     }
     if let Some(f) = &args.formulation {
-        milp.formulation = Some(f.parse::<Formulation>().map_err(Error::Usage)?);
+        milp.formulation = parse_formulation(f)?;
     }
     milp.max_tasks = args.max_tasks;
     milp.min_utilization = args.min_utilization;
     Ok(Box::new(milp))
+}
+
+/// A `--formulation` value: `auto` (`None`) or a formulation's name.
+pub fn parse_formulation(name: &str) -> Result<Option<Formulation>, Error> {
+    if name.trim().eq_ignore_ascii_case("auto") {
+        return Ok(None);
+    }
+    name.parse::<Formulation>().map(Some).map_err(Error::Usage)
 }
 
 pub fn run(args: Args) -> Result<Outcome> {

@@ -197,6 +197,9 @@ pub struct IteratedLocalSearch {
     /// Independent searches run in parallel (each with its own random stream; the best wins).
     /// Fixed, so that the result does not depend on the thread count.
     pub streams: usize,
+    /// Stop after `max_iterations` rounds under a time limit too (a short improvement run, as
+    /// the MILP's warm start uses), instead of using the whole limit.
+    pub stop_after_max_iterations: bool,
 }
 
 impl Default for IteratedLocalSearch {
@@ -206,6 +209,7 @@ impl Default for IteratedLocalSearch {
             stagnation: 100,
             exact_neighbourhood: true,
             streams: 2,
+            stop_after_max_iterations: false,
         }
     }
 }
@@ -245,13 +249,13 @@ impl IteratedLocalSearch {
         let lower_bound = trivial_lower_bound(ev.instance());
         for round in 0.. {
             if budget.exhausted()
-                || (!timed && round >= self.max_iterations)
+                || ((!timed || self.stop_after_max_iterations) && round >= self.max_iterations)
                 || best_v <= lower_bound + 1e-9 * lower_bound.abs().max(1.0)
             {
                 break;
             }
             if since_best >= self.stagnation {
-                if !timed {
+                if !timed || self.stop_after_max_iterations {
                     break;
                 }
                 // With time left, restart from the best with a stronger kick.

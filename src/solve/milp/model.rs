@@ -21,7 +21,7 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Columns {
             vars: ProblemVariables::new(),
             warm: Vec::new(),
@@ -29,13 +29,13 @@ impl Columns {
         }
     }
 
-    fn binary(&mut self, warm: f64) -> Variable {
+    pub(super) fn binary(&mut self, warm: f64) -> Variable {
         self.integers += 1;
         self.warm.push(warm);
         self.vars.add(variable().binary())
     }
 
-    fn continuous(&mut self, lo: f64, hi: f64, warm: f64) -> Variable {
+    pub(super) fn continuous(&mut self, lo: f64, hi: f64, warm: f64) -> Variable {
         self.warm.push(warm);
         let def = if hi.is_finite() {
             variable().min(lo).max(hi)
@@ -64,6 +64,11 @@ pub(super) struct Built {
     pub start: Vec<Option<Variable>>,
     /// Constant added to the MILP objective to obtain the schedule's objective value.
     pub offset: f64,
+    /// True when the columns' warm-start values form the warm schedule (false when it had no
+    /// place in the model, e.g. a time-indexed model's windows).
+    pub warm_usable: bool,
+    /// Where the start columns of a time-indexed model are (`None` for the other formulations).
+    pub layout: Option<super::time_indexed::Layout>,
 }
 
 impl Built {
@@ -140,6 +145,8 @@ pub(super) fn build(
         x,
         start: vec![None; n],
         offset: 0.0,
+        warm_usable: warm.is_some(),
+        layout: None,
     };
     assign_once(&mut b);
     device_capacity(inst, &mut b);
@@ -179,6 +186,9 @@ pub(super) fn build(
         }
         Formulation::Disjunctive => {
             disjunctive(inst, side, &mut b, &warm_dev, &warm_start, warm);
+        }
+        Formulation::TimeIndexed => {
+            unreachable!("the time-indexed model is built by time_indexed::build")
         }
     }
     b

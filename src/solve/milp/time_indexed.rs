@@ -1,0 +1,565 @@
+//! The time-indexed formulation: x[t, d, s] = 1 when task t starts on device d at period s.
+//!
+//! Row families, one function each, called in order by [`build`]:
+//! - [`assign_once`]: Σ_{d,s} x[t,d,s] = 1;
+//! - [`resource_rows`]: per device and period, the starts whose run covers the period use at most
+//!   the device's capacity (1 here: one task at a time) — written as a running count
+//!   z[d,q] = z[d,q−1] + (starts at q) − (ends at q), 0 ≤ z ≤ capacity, which has the same LP as
+//!   Σ_{covering starts} x ≤ capacity with about 2 non-zeros per task and period instead of p;
+//! - [`zero_length_rows`]: a zero-length task may not sit strictly inside another task's run;
+//! - [`precedence_rows`]: "j has started by τ" ≤ "k has ended by τ" for every edge k → j and
+//!   period τ where it can bind, through cumulative sums (the strong, disaggregated form);
+//! - [`busy_budget_rows`], [`max_tasks_rows`]: the devices' capacities (busy time) and the
+//!   optional task count per device;
+//! - the objective with exact coefficients per start: w·(s+p)·u, w·max(0, (s+p)·u − due),
+//!   costs per device, or C_max ≥ (s+p)·u·x for makespan.
+
+// The row families index several per-task vectors with the same task index, as the formulas do.
+#![allow(clippy::needless_range_loop)]
+
+use super::grid::{Cells, Grid};
+use super::model::{Built, Columns, Side};
+use crate::model::{Instance, Objective};
+use crate::schedule::Schedule;
+use good_lp::{Expression, Variable};
+
+/// Where each start column of a time-indexed model is: the first `cells.len()` columns.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    /// Length of a period.
+    pub unit: f64,
+    /// (task, device, start period) of each start column, in column order.
+    pub cells: Vec<(usize, usize, i64)>,
+}
+
+impl Layout {
+    /// Device and start time of each task from the columns' values (the largest x of each task).
+    pub fn decode(&self, x: &[f64], n: usize) -> (Vec<usize>, Vec<f64>) {
+        let mut best = vec![(f64::NEG_INFINITY, usize::MAX, 0i64); n];
+        for (k, &(t, d, s)) in self.cells.iter().enumerate() {
+            if x[k] > best[t].0 {
+                best[t] = (x[k], d, s);
+            }
+        }
+        let device_of = best.iter().map(|b| b.1).collect();
+        let starts = best.iter().map(|b| b.2 as f64 * self.unit).collect();
+        (device_of, starts)
+    }
+}
+
+/// The objective coefficient of task t starting on device d at period s, for the objectives
+/// that are sums over tasks (not makespan): w·(s+p)·u, w·max(0, (s+p)·u − due), or the cost.
+pub(super) fn cell_cost(inst: &Instance, grid: &Grid, t: usize, d: usize, s: i64) -> f64 {
+    let task = inst.task(t);
+    let p = grid.p(t, d).expect("cells exist only on eligible devices");
+    let end = (s + p) as f64 * grid.unit;
+    match inst.objective() {
+        Objective::WeightedCompletion => task.weight * end,
+        Objective::WeightedTardiness => task
+            .due
+            .map_or(0.0, |due| task.weight * (end - due).max(0.0)),
+        Objective::TotalCost => inst.device(d).cost_rate * inst.ptime(t, d),
+        Objective::AssignmentCost => inst.cost(t, d),
+        Objective::Makespan => 0.0,
+    }
+}
+
+/// The start variables of one task on one device, at the periods `starts` (increasing).
+struct Run {
+    device: usize,
+    starts: Vec<i64>,
+    vars: Vec<Variable>,
+}
+
+impl Run {
+    /// The starts in `lo..=hi`, with their variables.
+    fn between(&self, lo: i64, hi: i64) -> impl Iterator<Item = (i64, Variable)> + '_ {
+        let a = self.starts.partition_point(|&s| s < lo);
+        let b = self.starts.partition_point(|&s| s <= hi);
+        (a..b.max(a)).map(|i| (self.starts[i], self.vars[i]))
+    }
+    fn entries(&self) -> impl Iterator<Item = (i64, Variable)> + '_ {
+        self.starts.iter().copied().zip(self.vars.iter().copied())
+    }
+    fn first(&self) -> i64 {
+        self.starts[0]
+    }
+    fn last(&self) -> i64 {
+        *self.starts.last().expect("runs are not empty")
+    }
+}
+
+/// The model under construction.
+struct Ti<'a> {
+    inst: &'a Instance,
+    grid: &'a Grid,
+    /// Start variables of each task, per eligible device with a start left.
+    runs: Vec<Vec<Run>>,
+    /// Warm start: (device, start period) of each task.
+    warm: Option<Vec<(usize, i64)>>,
+}
+
+impl Ti<'_> {
+    fn p(&self, t: usize, d: usize) -> i64 {
+        self.grid
+            .p(t, d)
+            .expect("runs exist only on eligible devices")
+    }
+    fn warm_at(&self, t: usize, d: usize, s: i64) -> f64 {
+        match &self.warm {
+            Some(w) if w[t] == (d, s) => 1.0,
+            _ => 0.0,
+        }
+    }
+}
+
+/// Build the time-indexed model of `inst` over `cells` (those with `keep[cell]`, or all);
+/// `warm` (a feasible schedule, semi-active on an exact grid) fills the warm-start values when
+/// every one of its cells is in the model (`Built::warm_usable` says whether it was).
+pub(super) fn build(
+    inst: &Instance,
+    grid: &Grid,
+    cells: &Cells,
+    keep: Option<&[bool]>,
+    side: Side,
+    warm: Option<&Schedule>,
+) -> Built {
+    let n = inst.num_tasks();
+    let mut cols = Columns::new();
+    let kept = |k: usize| keep.is_none_or(|m| m[k]);
+
+    // The warm start's cells, if every one is in the model.
+    let warm_cells: Option<Vec<(usize, i64)>> = warm.and_then(|sch| {
+        let mut at = vec![None; n];
+        for a in &sch.assignments {
+            at[a.task] = Some((a.device, grid.floor(a.start)));
+        }
+        at.into_iter()
+            .enumerate()
+            .map(|(t, c)| {
+                c.filter(|&(d, s)| {
+                    cells.runs[t].iter().any(|r| {
+                        r.device == d
+                            && s >= r.first
+                            && s < r.first + r.len as i64
+                            && kept(r.offset + (s - r.first) as usize)
+                    })
+                })
+            })
+            .collect()
+    });
+
+    let mut ti = Ti {
+        inst,
+        grid,
+        runs: Vec::with_capacity(n),
+        warm: warm_cells,
+    };
+    let mut layout_cells = Vec::new();
+    for t in 0..n {
+        let mut runs = Vec::new();
+        for r in &cells.runs[t] {
+            let (mut starts, mut vars) = (Vec::new(), Vec::new());
+            for i in (0..r.len).filter(|&i| kept(r.offset + i)) {
+                let s = r.first + i as i64;
+                layout_cells.push((t, r.device, s));
+                starts.push(s);
+                vars.push(cols.binary(ti.warm_at(t, r.device, s)));
+            }
+            if !starts.is_empty() {
+                runs.push(Run {
+                    device: r.device,
+                    starts,
+                    vars,
+                });
+            }
+        }
+        ti.runs.push(runs);
+    }
+    let layout = Layout {
+        unit: grid.unit,
+        cells: layout_cells,
+    };
+
+    let mut b = Built {
+        columns: cols,
+        constraints: Vec::new(),
+        objective: Expression::with_capacity(0),
+        x: Vec::new(),
+        start: Vec::new(),
+        offset: 0.0,
+        warm_usable: ti.warm.is_some(),
+        layout: Some(layout),
+    };
+    assign_once(&ti, &mut b);
+    for d in 0..inst.num_devices() {
+        resource_rows(&ti, d, 1.0, &mut b);
+        zero_length_rows(&ti, d, &mut b);
+    }
+    precedence_rows(&ti, &mut b);
+    busy_budget_rows(&ti, &mut b);
+    if let Some(k) = side.max_tasks {
+        max_tasks_rows(&ti, k, &mut b);
+    }
+    objective(&ti, side, &mut b);
+    b
+}
+
+/// Σ_{d,s} x[t,d,s] = 1 for every task (a task with no start column makes the model infeasible,
+/// which the `0 = 1` row says).
+fn assign_once(ti: &Ti, b: &mut Built) {
+    for runs in &ti.runs {
+        let mut e = Expression::with_capacity(runs.iter().map(|r| r.vars.len()).sum());
+        for r in runs {
+            for &v in &r.vars {
+                e.add_mul(1.0, v);
+            }
+        }
+        b.constraints.push(e.eq(1.0));
+    }
+}
+
+/// At every period q of device d, the runs covering q use at most `capacity` (each task uses 1):
+/// a running count z[q] = z[q−1] + Σ x[·,d,q] − Σ x[t,d,q−p_t] with 0 ≤ z[q] ≤ capacity.
+/// Zero-length tasks cover nothing (see [`zero_length_rows`]). Periods where fewer than two
+/// tasks could run need no row: assign-once already limits one task.
+fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
+    // Runs of positive length on d: (task, run).
+    let on: Vec<(usize, &Run)> = ti
+        .runs
+        .iter()
+        .enumerate()
+        .flat_map(|(t, runs)| runs.iter().map(move |r| (t, r)))
+        .filter(|(t, r)| r.device == d && ti.p(*t, d) > 0)
+        .collect();
+    if on.len() < 2 {
+        return;
+    }
+    let lo = on.iter().map(|(_, r)| r.first()).min().expect("non-empty");
+    let hi = on
+        .iter()
+        .map(|(t, r)| r.last() + ti.p(*t, d))
+        .max()
+        .expect("non-empty");
+    let len = (hi - lo + 1) as usize;
+    let mut starting: Vec<Vec<Variable>> = vec![Vec::new(); len];
+    let mut ending: Vec<Vec<Variable>> = vec![Vec::new(); len];
+    // Tasks that could run in each period (difference array over each task's covered span,
+    // the union of [s, s + p) over its starts), and the warm start's running count.
+    let mut covering = vec![0i64; len + 1];
+    let mut warm_delta = vec![0.0f64; len + 1];
+    for &(t, r) in &on {
+        let p = ti.p(t, d);
+        let mut span: Option<(i64, i64)> = None;
+        for (s, v) in r.entries() {
+            starting[(s - lo) as usize].push(v);
+            ending[(s + p - lo) as usize].push(v);
+            span = match span {
+                Some((a, e)) if s <= e => Some((a, e.max(s + p))),
+                Some((a, e)) => {
+                    covering[(a - lo) as usize] += 1;
+                    covering[(e - lo) as usize] -= 1;
+                    Some((s, s + p))
+                }
+                None => Some((s, s + p)),
+            };
+        }
+        if let Some((a, e)) = span {
+            covering[(a - lo) as usize] += 1;
+            covering[(e - lo) as usize] -= 1;
+        }
+        if let Some(w) = &ti.warm
+            && w[t].0 == d
+        {
+            warm_delta[(w[t].1 - lo) as usize] += 1.0;
+            warm_delta[(w[t].1 + p - lo) as usize] -= 1.0;
+        }
+    }
+    // The chain runs over the periods where two tasks may meet; after a period where at most one
+    // could, it starts again with its first z written out in full.
+    let mut prev: Option<Variable> = None;
+    let (mut cover, mut warm_z) = (0i64, 0.0f64);
+    for i in 0..len {
+        cover += covering[i];
+        warm_z += warm_delta[i];
+        if cover < 2 {
+            prev = None;
+            continue;
+        }
+        let z = b.columns.continuous(0.0, capacity, warm_z.max(0.0));
+        let mut e = Expression::with_capacity(starting[i].len() + ending[i].len() + 2);
+        e.add_mul(1.0, z);
+        match prev {
+            Some(pz) => {
+                e.add_mul(-1.0, pz);
+                for &v in &starting[i] {
+                    e.add_mul(-1.0, v);
+                }
+                for &v in &ending[i] {
+                    e.add_mul(1.0, v);
+                }
+            }
+            None => {
+                // First period of a stretch: z = every run covering it.
+                let q = lo + i as i64;
+                for &(t, r) in &on {
+                    for (_, v) in r.between(q - ti.p(t, d) + 1, q) {
+                        e.add_mul(-1.0, v);
+                    }
+                }
+            }
+        }
+        b.constraints.push(e.eq(0.0));
+        prev = Some(z);
+    }
+}
+
+/// A zero-length task at period s on device d may not sit strictly inside another run there:
+/// x[z,d,s] + Σ_{k, s' < s < s' + p_k} x[k,d,s'] ≤ 1 (at a run's start or end it may).
+fn zero_length_rows(ti: &Ti, d: usize, b: &mut Built) {
+    for (z, runs) in ti.runs.iter().enumerate() {
+        for r in runs.iter().filter(|r| r.device == d && ti.p(z, d) == 0) {
+            for (s, xz) in r.entries() {
+                let mut e = Expression::with_capacity(8);
+                let mut others = 0;
+                for (k, kruns) in ti.runs.iter().enumerate() {
+                    if k == z {
+                        continue;
+                    }
+                    for kr in kruns.iter().filter(|kr| kr.device == d) {
+                        for (_, v) in kr.between(s - ti.p(k, d) + 1, s - 1) {
+                            e.add_mul(1.0, v);
+                            others += 1;
+                        }
+                    }
+                }
+                if others > 0 {
+                    e.add_mul(1.0, xz);
+                    b.constraints.push(e.leq(1.0));
+                }
+            }
+        }
+    }
+}
+
+/// For every edge k → j and period τ where it can bind: Σ_{d, s ≤ τ} x[j,d,s] ≤
+/// Σ_{d, s + p_kd ≤ τ} x[k,d,s] ("j has started by τ only if k has ended by τ"), written with
+/// cumulative variables S_j(τ) and F_k(τ) defined by one short row per period.
+fn precedence_rows(ti: &Ti, b: &mut Built) {
+    let inst = ti.inst;
+    let n = inst.num_tasks();
+    // Period ranges where each cumulative sum is needed.
+    let first_start = |t: usize| ti.runs[t].iter().map(|r| r.first()).min();
+    let last_end = |t: usize| {
+        ti.runs[t]
+            .iter()
+            .map(|r| r.last() + ti.p(t, r.device))
+            .max()
+    };
+    let mut need_started: Vec<Option<(i64, i64)>> = vec![None; n];
+    let mut need_ended: Vec<Option<(i64, i64)>> = vec![None; n];
+    let mut edges = Vec::new();
+    for j in 0..n {
+        for &k in inst.preds(j) {
+            let (Some(lo), Some(hi)) = (first_start(j), last_end(k).map(|e| e - 1)) else {
+                continue;
+            };
+            if lo > hi {
+                continue;
+            }
+            let widen = |r: &mut Option<(i64, i64)>| {
+                *r = Some(r.map_or((lo, hi), |(a, c)| (a.min(lo), c.max(hi))));
+            };
+            widen(&mut need_started[j]);
+            widen(&mut need_ended[k]);
+            edges.push((k, j, lo, hi));
+        }
+    }
+    let warm_start = |t: usize| ti.warm.as_ref().map(|w| w[t].1);
+    let warm_end = |t: usize| ti.warm.as_ref().map(|w| w[t].1 + ti.p(t, w[t].0));
+    // started[j] = (lo, S_j(lo..)); ended[k] = (lo, F_k(lo..)).
+    let mut started: Vec<Option<(i64, Vec<Variable>)>> = (0..n).map(|_| None).collect();
+    let mut ended: Vec<Option<(i64, Vec<Variable>)>> = (0..n).map(|_| None).collect();
+    for t in 0..n {
+        if let Some((lo, hi)) = need_started[t] {
+            started[t] = Some((lo, cumulative(ti, b, t, lo, hi, false, warm_start(t))));
+        }
+        if let Some((lo, hi)) = need_ended[t] {
+            ended[t] = Some((lo, cumulative(ti, b, t, lo, hi, true, warm_end(t))));
+        }
+    }
+    for (k, j, lo, hi) in edges {
+        let (slo, s) = started[j].as_ref().expect("built above");
+        let (elo, f) = ended[k].as_ref().expect("built above");
+        for tau in lo..=hi {
+            let e = Expression::from(s[(tau - slo) as usize]) - f[(tau - elo) as usize];
+            b.constraints.push(e.leq(0.0));
+        }
+    }
+}
+
+/// Cumulative sums of task t's starts (S_t(τ) = Σ_{s ≤ τ} x) or, with `at_end`, of its ends
+/// (F_t(τ) = Σ_{s + p ≤ τ} x) for τ in lo..=hi, each a continuous variable defined by one row:
+/// V(τ) = V(τ−1) + (the terms at τ), the first one by every term up to lo.
+fn cumulative(
+    ti: &Ti,
+    b: &mut Built,
+    t: usize,
+    lo: i64,
+    hi: i64,
+    at_end: bool,
+    warm_at: Option<i64>,
+) -> Vec<Variable> {
+    let len = (hi - lo + 1) as usize;
+    // The terms counted at each τ (everything up to lo counts at lo; beyond hi, nowhere).
+    let mut terms: Vec<Vec<Variable>> = vec![Vec::new(); len];
+    for r in &ti.runs[t] {
+        let shift = if at_end { ti.p(t, r.device) } else { 0 };
+        for (s, x) in r.entries() {
+            let at = (s + shift).max(lo);
+            if at <= hi {
+                terms[(at - lo) as usize].push(x);
+            }
+        }
+    }
+    let mut vars: Vec<Variable> = Vec::with_capacity(len);
+    for (i, here) in terms.into_iter().enumerate() {
+        let tau = lo + i as i64;
+        let warm = warm_at.map_or(0.0, |w| if w <= tau { 1.0 } else { 0.0 });
+        let v = b.columns.continuous(0.0, 1.0, warm);
+        let mut e = Expression::with_capacity(here.len() + 2);
+        e.add_mul(1.0, v);
+        for x in here {
+            e.add_mul(-1.0, x);
+        }
+        if let Some(&prev) = vars.last() {
+            e.add_mul(-1.0, prev);
+        }
+        b.constraints.push(e.eq(0.0));
+        vars.push(v);
+    }
+    vars
+}
+
+/// Σ_{t,s} p_td · x[t,d,s] ≤ capacity_d (the device's busy-time budget, in the instance's times).
+fn busy_budget_rows(ti: &Ti, b: &mut Built) {
+    let inst = ti.inst;
+    for (d, dev) in inst.devices().iter().enumerate() {
+        let Some(cap) = dev.capacity else { continue };
+        let mut e = Expression::with_capacity(inst.num_tasks());
+        for (t, runs) in ti.runs.iter().enumerate() {
+            for r in runs.iter().filter(|r| r.device == d) {
+                for &v in &r.vars {
+                    e.add_mul(inst.ptime(t, d), v);
+                }
+            }
+        }
+        b.constraints.push(e.leq(cap));
+    }
+}
+
+/// Σ_{t,s} x[t,d,s] ≤ k on every device.
+fn max_tasks_rows(ti: &Ti, k: usize, b: &mut Built) {
+    for d in 0..ti.inst.num_devices() {
+        let mut e = Expression::with_capacity(ti.inst.num_tasks());
+        for runs in &ti.runs {
+            for r in runs.iter().filter(|r| r.device == d) {
+                for &v in &r.vars {
+                    e.add_mul(1.0, v);
+                }
+            }
+        }
+        b.constraints.push(e.leq(k as f64));
+    }
+}
+
+/// The objective, with C_max (and the minimum-utilization row) where needed.
+fn objective(ti: &Ti, side: Side, b: &mut Built) {
+    let inst = ti.inst;
+    let needs_cmax = inst.objective() == Objective::Makespan || side.min_utilization.is_some();
+    let cmax = needs_cmax.then(|| makespan_rows(ti, b));
+    if let (Some(util), Some(c)) = (side.min_utilization, cmax) {
+        // Σ_{t,d,s} p_td x ≥ U · m · C_max.
+        let mut e = Expression::with_capacity(b.num_cols());
+        for (t, runs) in ti.runs.iter().enumerate() {
+            for r in runs {
+                for &v in &r.vars {
+                    e.add_mul(inst.ptime(t, r.device), v);
+                }
+            }
+        }
+        e.add_mul(-util * inst.num_devices() as f64, c);
+        b.constraints.push(e.geq(0.0));
+    }
+    let mut obj = Expression::with_capacity(b.num_cols());
+    match inst.objective() {
+        Objective::Makespan => obj.add_mul(1.0, cmax.expect("created for makespan")),
+        _ => {
+            for (t, runs) in ti.runs.iter().enumerate() {
+                for r in runs {
+                    for (s, v) in r.entries() {
+                        let c = cell_cost(inst, ti.grid, t, r.device, s);
+                        if c != 0.0 {
+                            obj.add_mul(c, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    b.objective = obj;
+}
+
+/// C_max ≥ Σ_{d,s} (s + p)·u·x[t,d,s] for every task without successors, and C_max ≥ each
+/// device's load (Σ p·u·x on it).
+fn makespan_rows(ti: &Ti, b: &mut Built) -> Variable {
+    let inst = ti.inst;
+    let u = ti.grid.unit;
+    let warm_value = ti.warm.as_ref().map_or(0.0, |w| {
+        let ends = w
+            .iter()
+            .enumerate()
+            .map(|(t, &(d, s))| (s + ti.p(t, d)) as f64 * u);
+        let mut load = vec![0.0; inst.num_devices()];
+        for (t, &(d, _)) in w.iter().enumerate() {
+            load[d] += ti.p(t, d) as f64 * u;
+        }
+        ends.chain(load).fold(0.0, f64::max)
+    });
+    let cmax = b.columns.continuous(0.0, f64::INFINITY, warm_value);
+    for (t, runs) in ti.runs.iter().enumerate() {
+        if !inst.succs(t).is_empty() {
+            continue;
+        }
+        let mut e = Expression::with_capacity(runs.iter().map(|r| r.vars.len()).sum::<usize>() + 1);
+        for r in runs {
+            let p = ti.p(t, r.device);
+            for (s, v) in r.entries() {
+                e.add_mul((s + p) as f64 * u, v);
+            }
+        }
+        e.add_mul(-1.0, cmax);
+        b.constraints.push(e.leq(0.0));
+    }
+    for d in 0..inst.num_devices() {
+        let mut e = Expression::with_capacity(inst.num_tasks());
+        let mut any = false;
+        for (t, runs) in ti.runs.iter().enumerate() {
+            for r in runs.iter().filter(|r| r.device == d) {
+                let p = ti.p(t, d);
+                if p == 0 {
+                    continue;
+                }
+                any = true;
+                for &v in &r.vars {
+                    e.add_mul(p as f64 * u, v);
+                }
+            }
+        }
+        if any {
+            e.add_mul(-1.0, cmax);
+            b.constraints.push(e.leq(0.0));
+        }
+    }
+    cmax
+}

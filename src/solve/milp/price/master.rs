@@ -4,7 +4,7 @@
 use super::super::grid::{Cells, Grid};
 use super::paths::{Arcs, Prices, Sweep, fix, shortest_paths};
 use crate::model::Instance;
-use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
+use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 use std::time::Instant;
 
 /// Weight of the best prices so far in the point where columns are priced (Wentges smoothing).
@@ -18,13 +18,11 @@ const EXTRA_PATHS: usize = 4;
 /// `artificial`) so that every restriction of the cells keeps it feasible.
 pub(in super::super) struct Master {
     model: Option<Model>,
-    task_rows: Vec<Row>,
-    device_rows: Vec<Row>,
     /// Budget rows: (row, its index in the model).
     budget_rows: Vec<Option<(Row, usize)>>,
     count_rows: Vec<Option<(Row, usize)>>,
-    /// Each path column: its cells, the column, and its index in the model.
-    pub paths: Vec<(Vec<usize>, Col, usize)>,
+    /// Each path column: its cells and its index in the model.
+    pub paths: Vec<(Vec<usize>, usize)>,
     /// Columns: artificial ones first (one per task, column t), then the empty path of each
     /// device, then the paths.
     columns: usize,
@@ -32,7 +30,14 @@ pub(in super::super) struct Master {
     enabled: Vec<bool>,
     /// The pricing's working memory.
     sweep: Sweep,
+    /// The cost of the artificial columns.
+    artificial: f64,
 }
+
+/// Paths the master may hold before [`Master::purge`] rebuilds it with the best
+/// [`POOL_KEEP`]: HiGHS re-reads its whole matrix on every solve and prices every column.
+const POOL_MAX: usize = 4000;
+const POOL_KEEP: usize = 1500;
 
 /// What one column generation established.
 pub(in super::super) struct NodeBound {
@@ -40,9 +45,12 @@ pub(in super::super) struct NodeBound {
     pub bound: f64,
     /// The prices that gave it.
     pub prices: Prices,
-    /// Aggregated start values x of the last master solution, per cell (sparse: (cell, value)),
-    /// when column generation converged; `None` when it stopped early.
-    pub x: Option<Vec<(usize, f64)>>,
+    /// Aggregated start values x of the last master solution, per cell (sparse: (cell, value)).
+    pub x: Vec<(usize, f64)>,
+    /// The bound is the node's LP bound (rounded up for integral values): no path priced out,
+    /// or the bound reached the master's value. Otherwise the generation stopped early (time,
+    /// iterations, or a bound that prunes the node).
+    pub settled: bool,
     /// Master LP solves.
     pub iterations: usize,
 }
@@ -76,8 +84,14 @@ impl Master {
         for &row in &task_rows {
             pb.add_column(artificial, 0.0.., [(row, 1.0)]);
         }
-        for &row in &device_rows {
-            pb.add_column(0.0, 0.0.., [(row, 1.0)]);
+        // The empty path (an artificial one where paths may not idle).
+        for (d, &row) in device_rows.iter().enumerate() {
+            let cost = if arcs.devices[d].no_idle {
+                artificial
+            } else {
+                0.0
+            };
+            pb.add_column(cost, 0.0.., [(row, 1.0)]);
         }
         let mut model = pb.optimise(Sense::Minimise);
         model.make_quiet();
@@ -86,14 +100,13 @@ impl Master {
         let _ = model.try_set_option("threads", threads as i32);
         let mut master = Master {
             model: Some(model),
-            task_rows,
-            device_rows,
             budget_rows,
             count_rows,
             paths: Vec::new(),
             columns: n + m,
             enabled: Vec::new(),
             sweep: Sweep::default(),
+            artificial,
         };
         for (d, path) in warm.iter().enumerate() {
             if !path.is_empty() {
@@ -104,37 +117,117 @@ impl Master {
     }
 
     fn add_path(&mut self, arcs: &Arcs, d: usize, path: Vec<usize>) {
-        let (cost, count, busy) = arcs.path_totals(&path);
-        let mut factors: Vec<(Row, f64)> = (0..arcs.n)
-            .filter(|&t| count[t] > 0.0)
-            .map(|t| (self.task_rows[t], count[t]))
+        self.add_paths(arcs, vec![(d, path)]);
+    }
+
+    /// When the master holds more than [`POOL_MAX`] paths, rebuild it with the [`POOL_KEEP`] of
+    /// least reduced cost at `prices` (the columns a node's LP is likely to use).
+    pub fn purge(&mut self, arcs: &Arcs, prices: &Prices) {
+        if self.paths.len() <= POOL_MAX {
+            return;
+        }
+        let mut ranked: Vec<(f64, usize)> = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, (path, _))| (path.iter().map(|&k| arcs.reduced(k, prices)).sum(), i))
             .collect();
-        factors.push((self.device_rows[d], 1.0));
-        if let Some((row, _)) = self.budget_rows[d] {
-            factors.push((row, busy));
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(POOL_KEEP);
+        ranked.sort_by_key(|r| r.1);
+        let keep: Vec<(usize, Vec<usize>)> = ranked
+            .into_iter()
+            .map(|(_, i)| {
+                let path = std::mem::take(&mut self.paths[i].0);
+                (arcs.device[path[0]], path)
+            })
+            .collect();
+        let mut fresh = Master::new(arcs, &vec![Vec::new(); arcs.devices.len()], self.artificial);
+        fresh.add_paths(arcs, keep);
+        *self = fresh;
+    }
+
+    /// Add path columns to the master in one call (HiGHS checks its whole matrix on every call).
+    fn add_paths(&mut self, arcs: &Arcs, paths: Vec<(usize, Vec<usize>)>) {
+        use highs_sys::HighsInt;
+        let (mut costs, mut starts, mut index, mut value) = (vec![], vec![], vec![], vec![]);
+        for (d, path) in &paths {
+            let (cost, count, busy) = arcs.path_totals(path);
+            costs.push(cost);
+            starts.push(index.len() as HighsInt);
+            for (t, &c) in count.iter().enumerate() {
+                if c > 0.0 {
+                    index.push(t as HighsInt);
+                    value.push(c);
+                }
+            }
+            index.push((arcs.n + d) as HighsInt);
+            value.push(1.0);
+            if let Some((_, row)) = self.budget_rows[*d] {
+                index.push(row as HighsInt);
+                value.push(busy);
+            }
+            if let Some((_, row)) = self.count_rows[*d] {
+                index.push(row as HighsInt);
+                value.push(path.len() as f64);
+            }
         }
-        if let Some((row, _)) = self.count_rows[d] {
-            factors.push((row, path.len() as f64));
-        }
+        let k = paths.len();
+        let (lower, upper) = (vec![0.0; k], vec![f64::INFINITY; k]);
         let model = self.model.as_mut().expect("present between solves");
-        let c = model.add_col(cost, 0.0.., factors);
-        self.paths.push((path, c, self.columns));
-        self.columns += 1;
-        self.enabled.push(true);
+        // SAFETY: the arrays have the lengths HiGHS reads (k columns, index.len() entries) and
+        // live through the call; the pointer is the model's own.
+        unsafe {
+            highs_sys::Highs_addCols(
+                model.as_mut_ptr(),
+                k as HighsInt,
+                costs.as_ptr(),
+                lower.as_ptr(),
+                upper.as_ptr(),
+                index.len() as HighsInt,
+                starts.as_ptr(),
+                index.as_ptr(),
+                value.as_ptr(),
+            );
+        }
+        for (_, path) in paths {
+            self.paths.push((path, self.columns));
+            self.columns += 1;
+            self.enabled.push(true);
+        }
     }
 
     /// Allow only the paths whose cells are all allowed.
     pub fn restrict(&mut self, allowed: &[bool]) {
-        let model = self.model.as_mut().expect("present between solves");
-        for (i, (path, c, _)) in self.paths.iter().enumerate() {
+        use highs_sys::HighsInt;
+        let mut on: Vec<HighsInt> = Vec::new();
+        let mut off: Vec<HighsInt> = Vec::new();
+        for (i, (path, c)) in self.paths.iter().enumerate() {
             let ok = path.iter().all(|&k| allowed[k]);
             if ok != self.enabled[i] {
                 if ok {
-                    model.change_column_bounds(*c, 0.0..);
+                    on.push(*c as HighsInt)
                 } else {
-                    model.change_column_bounds(*c, 0.0..=0.0);
+                    off.push(*c as HighsInt)
                 }
                 self.enabled[i] = ok;
+            }
+        }
+        let model = self.model.as_mut().expect("present between solves");
+        for (set, upper) in [(on, f64::INFINITY), (off, 0.0)] {
+            if set.is_empty() {
+                continue;
+            }
+            let (lo, hi) = (vec![0.0; set.len()], vec![upper; set.len()]);
+            // SAFETY: as in `add_paths`; `set` holds existing column indices, increasing.
+            unsafe {
+                highs_sys::Highs_changeColsBoundsBySet(
+                    model.as_mut_ptr(),
+                    set.len() as HighsInt,
+                    set.as_ptr(),
+                    lo.as_ptr(),
+                    hi.as_ptr(),
+                );
             }
         }
     }
@@ -146,13 +239,15 @@ impl Master {
         arcs: &Arcs,
         allowed: &[bool],
         prune_at: f64,
+        center: Option<&Prices>,
         deadline: Option<Instant>,
         max_iterations: usize,
     ) -> Option<NodeBound> {
         let n = arcs.n;
         let m = arcs.devices.len();
         let mut best = f64::NEG_INFINITY;
-        let mut best_prices = None;
+        // The smoothing starts from `center` (a parent node's prices) until a bound is known.
+        let mut best_prices: Option<Prices> = center.cloned();
         let mut iterations = 0;
         loop {
             let mut solved = self.model.take()?.try_solve().ok()?;
@@ -168,6 +263,7 @@ impl Master {
                     return None;
                 }
             }
+            let master_value = solved.objective_value();
             let solution = solved.get_solution();
             let duals = solution.dual_rows();
             let columns = solution.columns().to_vec();
@@ -217,30 +313,35 @@ impl Master {
                 }
             }
             let bound = arcs.round_bound(best);
-            let converged = new_paths.is_empty();
-            let stop = converged
+            // Settled: no path prices out, or the bound already equals the master's value
+            // (rounded up, for integral values): more columns cannot raise it.
+            let settled = new_paths.is_empty()
+                || if arcs.integral {
+                    bound >= (master_value - 1e-6 * master_value.abs().max(1.0)).ceil()
+                } else {
+                    best >= master_value - 1e-9 * master_value.abs().max(1.0)
+                };
+            let stop = settled
                 || bound >= prune_at
                 || iterations >= max_iterations
                 || deadline.is_some_and(|d| Instant::now() >= d);
             if stop {
-                let x = converged.then(|| self.aggregate(&columns));
                 return Some(NodeBound {
                     bound,
                     prices: best_prices.expect("set on the first iteration"),
-                    x,
+                    x: self.aggregate(&columns),
+                    settled,
                     iterations,
                 });
             }
-            for (d, path) in new_paths {
-                self.add_path(arcs, d, path);
-            }
+            self.add_paths(arcs, new_paths);
         }
     }
 
     /// The start values x per cell from the path columns' values.
     fn aggregate(&self, columns: &[f64]) -> Vec<(usize, f64)> {
         let mut x: std::collections::BTreeMap<usize, f64> = Default::default();
-        for (path, _, c) in &self.paths {
+        for (path, c) in &self.paths {
             let v = columns[*c];
             if v > 1e-9 {
                 for &k in path {
@@ -312,7 +413,7 @@ pub(in super::super) fn relax(
     let paths = warm_paths(cells, warm, inst.num_devices())?;
     let mut master = Master::new(&arcs, &paths, artificial_cost(upper_bound));
     let mut keep = vec![true; cells.total];
-    let node = master.generate(&arcs, &keep, upper_bound, deadline, max_iterations)?;
+    let node = master.generate(&arcs, &keep, upper_bound, None, deadline, max_iterations)?;
     let kept = fix(
         &arcs,
         &node.prices,

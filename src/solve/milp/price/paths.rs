@@ -50,6 +50,8 @@ pub(in super::super) struct DevicePaths {
     /// Busy-time budget (capacity) and task-count budget, if any.
     pub budget: Option<f64>,
     pub count: Option<f64>,
+    /// Paths run tasks back to back from the first period to the last (see [`Arcs::new`]).
+    pub no_idle: bool,
 }
 
 impl DevicePaths {
@@ -243,7 +245,18 @@ impl Arcs {
                 adm: Vec::new(),
                 budget: inst.device(d).capacity,
                 count: max_tasks.map(|k| k as f64),
+                no_idle: false,
             };
+            // One device, everything released when it becomes available, no precedence: some
+            // optimal schedule of a regular objective has no idle time, so it runs on exactly
+            // [available, available + Σ p), and paths may neither idle nor end early.
+            let total: i64 = (0..n).map(|t| p_of[t * m + d]).sum();
+            dev.no_idle = m == 1
+                && timed
+                && inst.is_independent()
+                && !inst.has_precedence()
+                && lo[d] == grid.available[d]
+                && len as i64 == total + 1;
             let swaps = timed && !inst.has_precedence() && dev.zero.is_empty();
             arcs.admissibility(&mut dev, &p_of, d, m, swaps);
             arcs.devices.push(dev);
@@ -475,7 +488,7 @@ pub(in super::super) fn forward_sweep(
         let mut here = Top2::EMPTY;
         if q == 0 {
             here.offer(0.0, NONE, IdleFrom::Start);
-        } else {
+        } else if !dev.no_idle {
             let prev = sw.idle[q - 1];
             for e in 0..2 {
                 if prev.value[e].is_finite() {
@@ -627,7 +640,7 @@ fn backward_sweep(arcs: &Arcs, d: usize, prices: &Prices, allowed: &[bool], sw: 
         let mut here = Top2::EMPTY;
         if q + 1 == dev.len {
             here.offer(0.0, NONE, IdleFrom::Start);
-        } else {
+        } else if !dev.no_idle {
             let bonus = sw.bonus[q + 1];
             let next = sw.idle[q + 1];
             for e in 0..2 {

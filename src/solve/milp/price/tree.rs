@@ -11,7 +11,7 @@
 
 use super::super::grid::{Cells, Grid};
 use super::master::{self as lagrange, Master};
-use super::paths::{self, Arcs};
+use super::paths::{self, Arcs, Prices};
 use crate::model::Instance;
 use crate::schedule::{Schedule, build};
 use std::cmp::Ordering;
@@ -40,6 +40,8 @@ struct Node {
     depth: usize,
     order: usize,
     branches: Vec<Branch>,
+    /// The parent's prices, to start the column generation from.
+    prices: Option<std::rc::Rc<Prices>>,
 }
 
 impl PartialEq for Node {
@@ -137,6 +139,7 @@ pub(in super::super) fn solve(
         &arcs,
         &root_allowed,
         prune_level(ub),
+        None,
         deadline,
         NODE_ITERATIONS,
     )?;
@@ -169,6 +172,7 @@ pub(in super::super) fn solve(
         depth: 0,
         order: 0,
         branches: Vec::new(),
+        prices: Some(std::rc::Rc::new(root.prices.clone())),
     });
     let mut last_print = Instant::now();
     while let Some(node) = heap.pop() {
@@ -183,11 +187,19 @@ pub(in super::super) fn solve(
         for &b in &node.branches {
             restrict(cells, b, &mut allowed);
         }
+        if let Some(prices) = &node.prices {
+            master.purge(&arcs, prices);
+        }
         master.restrict(&allowed);
         // (At the root this runs again on the cells left after fixing.)
-        let Some(result) =
-            master.generate(&arcs, &allowed, prune_level(ub), deadline, NODE_ITERATIONS)
-        else {
+        let Some(result) = master.generate(
+            &arcs,
+            &allowed,
+            prune_level(ub),
+            node.prices.as_deref(),
+            deadline,
+            NODE_ITERATIONS,
+        ) else {
             // HiGHS failed on this node's master: the node stays unexplored, its bound open.
             failed.push(node.bound);
             continue;
@@ -202,14 +214,12 @@ pub(in super::super) fn solve(
         if bound >= prune_level(ub) {
             continue;
         }
-        let Some(x) = result.x else {
-            // Stopped early: out of time (or iterations); keep the node open.
+        if !result.settled && deadline.is_some_and(|d| Instant::now() >= d) {
+            // Out of time in the middle of the node: it stays open.
             heap.push(Node { bound, ..node });
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                break;
-            }
-            continue;
-        };
+            break;
+        }
+        let x = result.x;
         // Round x into a schedule; an integral x is the node's optimum.
         let integral = integral(&arcs, &x);
         if let Ok(s) = rounded(inst, grid, &arcs, &x, &warm_cells) {
@@ -225,12 +235,17 @@ pub(in super::super) fn solve(
                 }
             }
         }
-        if integral || bound >= prune_level(ub) {
+        // A settled node with an integral x is solved (that x is its optimum).
+        if (integral && result.settled) || bound >= prune_level(ub) {
             continue;
         }
         let Some((left, right)) = choose_branch(&arcs, &x) else {
+            // Nothing to branch on, yet not solved (the generation stopped early): the node
+            // stays open rather than being dropped.
+            failed.push(bound);
             continue;
         };
+        let prices = std::rc::Rc::new(result.prices);
         for b in [left, right] {
             order += 1;
             let mut branches = node.branches.clone();
@@ -240,6 +255,7 @@ pub(in super::super) fn solve(
                 depth: node.depth + 1,
                 order,
                 branches,
+                prices: Some(prices.clone()),
             });
         }
         if verbose && last_print.elapsed().as_secs_f64() >= 1.0 {
@@ -359,26 +375,29 @@ fn choose_branch(arcs: &Arcs, x: &[(usize, f64)]) -> Option<(Branch, Branch)> {
     }
     let mut best: Option<(f64, Branch, Branch)> = None;
     for (t, mut entries) in by_task.into_iter().enumerate() {
-        if entries.len() < 2 {
+        if entries.is_empty() {
             continue;
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let total: f64 = entries.iter().map(|e| e.2).sum();
-        // The start split closest to half the mass.
+        // Mass the master left to the task's artificial column counts as "elsewhere".
+        let total: f64 = entries.iter().map(|e| e.2).sum::<f64>().max(1.0);
+        // The start split closest to half the mass: after each distinct start period.
         let mut prefix = 0.0;
         let mut split: Option<(f64, i64)> = None;
-        for w in entries.windows(2) {
-            prefix += w[0].2;
-            if w[0].0 != w[1].0 {
+        for (i, e) in entries.iter().enumerate() {
+            prefix += e.2;
+            if entries.get(i + 1).is_none_or(|next| next.0 != e.0) {
                 let score = prefix.min(total - prefix);
                 if split.is_none_or(|(s, _)| score > s + 1e-12) {
-                    split = Some((score, w[0].0));
+                    split = Some((score, e.0));
                 }
             }
         }
         let candidate = match split {
-            Some((score, tau)) => (score, Branch::StartBy(t, tau), Branch::StartAfter(t, tau)),
-            None => {
+            Some((score, tau)) if score > 1e-6 => {
+                (score, Branch::StartBy(t, tau), Branch::StartAfter(t, tau))
+            }
+            _ => {
                 // One start period, several devices.
                 let mut mass: Vec<(usize, f64)> = Vec::new();
                 for &(_, d, v) in &entries {

@@ -3,11 +3,10 @@
 //! instance has one of a size within the budget, else on a coarser grid with the times rounded
 //! down (still a valid bound).
 
+use super::engine::{highs_threads, set_option, to_highs};
 use super::grid::{self, Cells, Grid, GridKind, Horizon};
-use super::{
-    LAGRANGE_ITERATIONS, Milp, Plan, exact_unit, highs_threads, price, set_option, time_indexed,
-    to_highs,
-};
+use super::plan::{LAGRANGE_ITERATIONS, Plan};
+use super::{Milp, exact_unit, price, time_indexed};
 use crate::error::Error;
 use crate::model::Instance;
 use crate::model::Objective;

@@ -96,7 +96,7 @@ impl Master {
         let mut model = pb.optimise(Sense::Minimise);
         model.make_quiet();
         let mut note = String::new();
-        let threads = super::super::highs_threads(&Default::default(), &mut note);
+        let threads = super::super::engine::highs_threads(&Default::default(), &mut note);
         let _ = model.try_set_option("threads", threads as i32);
         let mut master = Master {
             model: Some(model),

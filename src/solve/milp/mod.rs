@@ -36,6 +36,7 @@ use crate::schedule::{Schedule, build};
 use engine::{LARGE_MODEL_ROWS, SETUP_SECONDS_PER_ROW, decode, infeasibility_reason, to_highs};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use model::Side;
+use plan::Priced;
 use std::time::Instant;
 
 /// A solver that accepts a relative MIP gap at which it may stop.
@@ -265,10 +266,23 @@ impl Solver for Milp {
         let warm = self.warm_start(inst, options, sequencing);
         let upper_bound = warm.as_ref().map(|w| w.1);
         let mut plan = self.plan(inst, requested, upper_bound, true)?;
-        if let Some(report) = self.branch_and_price(inst, &plan, warm.as_ref(), options, started) {
-            return Ok(report);
+        match self.branch_and_price(inst, &plan, warm.as_ref(), options, started) {
+            Some(Priced::Report(report)) => return Ok(report),
+            Some(Priced::HandOff(root)) => {
+                let tg = plan.time_grid.as_mut().expect("branch-and-price ran on it");
+                let why = plan.why.get_or_insert_with(String::new);
+                why.push_str(&format!(
+                    "; column generation: root bound {}, {} of {} start columns kept, the rest \
+                     to HiGHS",
+                    root.bound + 0.0,
+                    root.kept,
+                    tg.cells.total
+                ));
+                tg.keep = Some(root.keep.clone());
+                tg.lagrange = Some(root);
+            }
+            None => self.reduce(inst, &mut plan, warm.as_ref(), options, started),
         }
-        self.reduce(inst, &mut plan, warm.as_ref(), options, started);
         let formulation = plan.formulation;
         let lagrange = plan.time_grid.as_ref().and_then(|tg| tg.lagrange.as_ref());
         let lagrange_bound = lagrange.map(|l| l.bound);

@@ -32,6 +32,18 @@ pub const LAGRANGE_CELLS: u64 = 2_000_000;
 pub(super) const LAGRANGE_ITERATIONS: usize = 3000;
 pub(super) const LAGRANGE_SHARE: f64 = 0.25;
 
+/// Most start columns left after reduced-cost fixing for which the branch-and-price hands the
+/// reduced time-indexed model to HiGHS (whose LP is then small, and whose cuts and branching
+/// beat start-time branching on it).
+pub(super) const HAND_OFF_CELLS: usize = 20_000;
+
+/// What [`Milp::branch_and_price`] did: solved, or handed the root (bound and starts left)
+/// back for HiGHS.
+pub(super) enum Priced {
+    Report(SolveReport),
+    HandOff(price::master::Root),
+}
+
 /// The formulation chosen for one solve and, for a time-indexed model, its grid and cells.
 pub(super) struct Plan {
     pub(super) formulation: Formulation,
@@ -150,7 +162,7 @@ impl Milp {
         warm: Option<&Warm>,
         options: &SolveOptions,
         started: Instant,
-    ) -> Option<SolveReport> {
+    ) -> Option<Priced> {
         let tg = plan.time_grid.as_ref()?;
         let (schedule, value, source) = warm?;
         if inst.objective() == Objective::Makespan
@@ -169,7 +181,7 @@ impl Milp {
             gap: self.mip_gap,
             verbose: options.verbose,
         };
-        let out = price::tree::solve(
+        let out = match price::tree::solve(
             inst,
             &tg.grid,
             &tg.cells,
@@ -177,7 +189,11 @@ impl Milp {
             *value,
             self.max_tasks,
             limits,
-        )?;
+            HAND_OFF_CELLS,
+        )? {
+            price::tree::Search::Done(out) => out,
+            price::tree::Search::HandOff(root) => return Some(Priced::HandOff(root)),
+        };
         let (schedule, value, from) = match out.improved {
             Some((s, v)) => (s, v, "branch-and-price"),
             None => (schedule.clone(), *value, *source),
@@ -218,7 +234,7 @@ impl Milp {
                 "time limit"
             }
         ));
-        Some(report)
+        Some(Priced::Report(report))
     }
 
     /// For a time-indexed model of a sum objective (Σw·C, Σw·T, costs) and a known schedule of

@@ -96,8 +96,16 @@ pub(in super::super) struct Outcome {
     pub root_bound: f64,
 }
 
+/// How the search ended: solved here, or handed back after the root with few enough starts
+/// left for HiGHS to take the reduced time-indexed model.
+pub(in super::super) enum Search {
+    Done(Outcome),
+    HandOff(lagrange::Root),
+}
+
 /// Branch-and-price from `warm` (a feasible schedule of value `warm_value`); `None` when a
-/// warm cell is not among the cells or HiGHS fails on a master LP.
+/// warm cell is not among the cells or HiGHS fails on a master LP. When reduced-cost fixing at
+/// the root leaves at most `hand_off` starts, the root is returned instead of branching.
 #[allow(clippy::too_many_arguments)]
 pub(in super::super) fn solve(
     inst: &Instance,
@@ -107,7 +115,8 @@ pub(in super::super) fn solve(
     warm_value: f64,
     max_tasks: Option<usize>,
     limits: Limits,
-) -> Option<Outcome> {
+    hand_off: usize,
+) -> Option<Search> {
     let Limits {
         deadline,
         max_nodes,
@@ -151,6 +160,15 @@ pub(in super::super) fn solve(
         lagrange::threshold(&arcs, ub),
         &mut root_allowed,
     );
+    if kept <= hand_off && root_bound < prune_level(ub) {
+        return Some(Search::HandOff(lagrange::Root {
+            bound: root_bound,
+            iterations: root.iterations,
+            keep: root_allowed,
+            kept,
+            integral: arcs.integral,
+        }));
+    }
     // The paths from now on run over the cells left (the dynamic programs get that much faster).
     arcs = Arcs::new(inst, grid, cells, max_tasks, Some(&root_allowed));
     if verbose {
@@ -275,7 +293,7 @@ pub(in super::super) fn solve(
         .filter(|&b| b < prune_level(ub))
         .fold(f64::INFINITY, f64::min);
     let proven = open_bound.is_infinite();
-    Some(Outcome {
+    Some(Search::Done(Outcome {
         failed: failed.len(),
         improved,
         bound: if proven { ub } else { open_bound.min(ub) },
@@ -285,7 +303,7 @@ pub(in super::super) fn solve(
         kept,
         cells: cells.total,
         root_bound,
-    })
+    }))
 }
 
 /// Remove the cells a branching decision forbids.

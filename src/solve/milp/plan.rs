@@ -162,6 +162,7 @@ impl Milp {
         warm: Option<&Warm>,
         options: &SolveOptions,
         started: Instant,
+        may_hand_off: bool,
     ) -> Option<Priced> {
         let tg = plan.time_grid.as_ref()?;
         let (schedule, value, source) = warm?;
@@ -189,7 +190,7 @@ impl Milp {
             *value,
             self.max_tasks,
             limits,
-            HAND_OFF_CELLS,
+            if may_hand_off { HAND_OFF_CELLS } else { 0 },
         )? {
             price::tree::Search::Done(out) => out,
             price::tree::Search::HandOff(root) => return Some(Priced::HandOff(root)),

@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOLVERS: [&str; 17] = [
+const SOLVERS: [&str; 21] = [
     "milp",
     "ga",
     "ls",
@@ -22,6 +22,10 @@ const SOLVERS: [&str; 17] = [
     "max-min",
     "sufferage",
     "heft",
+    "lft",
+    "lst",
+    "mts",
+    "grpw",
     "best-greedy",
 ];
 

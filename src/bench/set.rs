@@ -6,7 +6,7 @@
 //! ```toml
 //! name = "orlib-gap"
 //! description = "OR-Library generalized assignment problems"
-//! format = "orlib-gap"                  # instance | etc | orlib-gap | orlib-wt
+//! format = "orlib-gap"                  # instance | etc | orlib-gap | orlib-wt | psplib
 //! files = ["gap1.txt", "gap2.txt"]      # optional: default every file of the format
 //!
 //! [[reference]]
@@ -23,7 +23,7 @@
 //! manifest are read as plain instance files (`.json`, `.toml`), without reference values.
 
 use crate::error::Error;
-use crate::io::{self, etc, orlib_gap};
+use crate::io::{self, etc, orlib_gap, psplib};
 use crate::model::{Instance, InstanceData};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +46,8 @@ pub enum FileFormat {
     OrlibGap,
     /// OR-Library weighted tardiness files ([`crate::io::orlib_wt`]), 125 problems per file.
     OrlibWt,
+    /// PSPLIB single-mode RCPSP files ([`crate::io::psplib`], `*.sm`), one instance per file.
+    Psplib,
 }
 
 /// What a reference value is.
@@ -131,7 +133,7 @@ pub struct Reference {
 pub struct BenchInstance {
     /// The instance set, when the file belongs to one.
     pub set: Option<String>,
-    /// The instance's name: the file stem (`.json`/`.toml`), the file name (ETC) or
+    /// The instance's name: the file stem (`.json`/`.toml`, PSPLIB `.sm`), the file name (ETC) or
     /// `<file stem>-<problem>` for files with several problems.
     pub id: String,
     /// The file it was read from.
@@ -226,6 +228,7 @@ impl InstanceSet {
                     !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_digit())
                 }),
                 FileFormat::OrlibGap | FileFormat::OrlibWt => name.ends_with(".txt"),
+                FileFormat::Psplib => name.ends_with(".sm"),
             };
             if take {
                 out.push(entry);
@@ -280,6 +283,11 @@ impl InstanceSet {
                 let instance = etc::read(file, None)
                     .and_then(|d| Instance::new(d).map_err(|e| e.in_file(file)));
                 return Ok(one(instance, file_name(file)));
+            }
+            FileFormat::Psplib => {
+                let instance =
+                    psplib::read(file).and_then(|d| Instance::new(d).map_err(|e| e.in_file(file)));
+                return Ok(one(instance, file_stem(file)));
             }
             FileFormat::OrlibGap => {
                 let read = orlib_gap::Sense::from_file_name(file)

@@ -1,10 +1,13 @@
 //! Reading and writing files: instances (JSON or TOML), schedules (JSON), and external formats
 //! (Braun et al. ETC matrices, OR-Library generalized assignment and single-machine weighted
-//! tardiness files).
+//! tardiness files, PSPLIB single-mode RCPSP files, Gavel deep-learning traces with measured GPU
+//! throughputs).
 
 pub mod etc;
+pub mod gavel;
 pub mod orlib_gap;
 pub mod orlib_wt;
+pub mod psplib;
 mod schedule_file;
 
 pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile};

@@ -35,8 +35,13 @@ pub struct MetricsRecord {
     pub total_cost: f64,
     /// Σ assignment cost.
     pub assignment_cost: f64,
-    /// Busy time / makespan per device id.
+    /// Share of `[0, makespan]` during which each device runs a task, per device id.
     pub utilization: BTreeMap<String, f64>,
+    /// Per device id with `resources`, per resource name: Σ demand · duration / (capacity ·
+    /// makespan) (an exclusive task holds the whole capacity). Absent when no device has
+    /// `resources`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_utilization: Option<BTreeMap<String, BTreeMap<String, f64>>>,
 }
 
 /// A schedule file. Only `assignments` is required when reading; the rest is what the solver said.
@@ -176,5 +181,24 @@ pub fn metrics_record(instance: &Instance, s: &Schedule) -> MetricsRecord {
             .zip(&m.utilization)
             .map(|(d, &u)| (d.id.clone(), u))
             .collect(),
+        resource_utilization: (0..instance.num_devices())
+            .any(|d| instance.offers_resources(d))
+            .then(|| {
+                (0..instance.num_devices())
+                    .filter(|&d| instance.offers_resources(d))
+                    .map(|d| {
+                        let per: BTreeMap<String, f64> = (0..instance.num_resources())
+                            .filter(|&k| instance.resource_capacity(d, k) > 0.0)
+                            .map(|k| {
+                                (
+                                    instance.resource_name(k).to_string(),
+                                    m.resource_utilization[d][k],
+                                )
+                            })
+                            .collect();
+                        (instance.device(d).id.clone(), per)
+                    })
+                    .collect()
+            }),
     }
 }

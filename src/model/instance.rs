@@ -35,6 +35,24 @@ pub struct Instance {
     topo: Vec<usize>,
     task_index: HashMap<String, usize>,
     device_index: HashMap<String, usize>,
+    resources: Resources,
+}
+
+/// The shared resources in dense form: names sorted, capacities per device, demands per task.
+#[derive(Debug, Clone, Default)]
+struct Resources {
+    /// Every resource name a device offers or a task demands, sorted.
+    names: Vec<String>,
+    /// Capacity of resource `k` on device `d` at `d * names.len() + k` (0 when not offered).
+    capacity: Vec<f64>,
+    /// Demand of task `t` for resource `k` at `t * names.len() + k`.
+    demand: Vec<f64>,
+    /// Device `d` has `resources` (tasks with a demand may share it).
+    offers: Vec<bool>,
+    /// Task `t` has an empty demand (it runs alone on its device).
+    exclusive: Vec<bool>,
+    /// Some task may share some eligible device with others.
+    any_sharing: bool,
 }
 
 fn check_number(
@@ -129,6 +147,26 @@ impl Instance {
                 Some(0.0),
                 false,
             );
+            if let Some(resources) = &dev.resources {
+                if resources.is_empty() {
+                    report.push(format!(
+                        "{what}: `resources` is empty (leave it out for a device that runs one task at a time)"
+                    ));
+                }
+                for (name, &cap) in resources {
+                    if name.trim().is_empty() {
+                        report.push(format!("{what}: a resource has an empty name"));
+                    }
+                    check_number(
+                        &mut report,
+                        &what,
+                        &format!("resources['{name}']"),
+                        cap,
+                        Some(0.0),
+                        true,
+                    );
+                }
+            }
         }
 
         // Tasks.
@@ -189,6 +227,19 @@ impl Instance {
             if let Some(due) = task.due {
                 check_number(&mut report, &what, "due", due, None, false);
             }
+            for (name, &amount) in &task.demand {
+                if name.trim().is_empty() {
+                    report.push(format!("{what}: a demand has an empty resource name"));
+                }
+                check_number(
+                    &mut report,
+                    &what,
+                    &format!("demand['{name}']"),
+                    amount,
+                    Some(0.0),
+                    false,
+                );
+            }
             for p in &task.after {
                 if p == &task.id {
                     report.push(format!("{what}: lists itself in `after`"));
@@ -229,6 +280,8 @@ impl Instance {
             }
         };
 
+        let resources = Resources::new(&devices, &tasks);
+
         // Processing times, costs, eligibility.
         let mut ptime = vec![f64::INFINITY; n * m];
         let mut cost = vec![f64::INFINITY; n * m];
@@ -266,6 +319,10 @@ impl Instance {
                     ));
                     continue;
                 }
+                if let Some(why) = resources.shortfall(t, d) {
+                    reasons.push(format!("'{}' ({why})", dev.id));
+                    continue;
+                }
                 ptime[t * m + d] = p;
                 let c = task
                     .costs
@@ -276,16 +333,22 @@ impl Instance {
                 eligible[t].push(d);
             }
             if eligible[t].is_empty() {
-                report.push(format!(
-                    "task '{}' has no eligible device: {}",
-                    task.id,
-                    reasons.join("; ")
-                ));
+                match resources.unholdable(t, &devices) {
+                    Some(why) => report.push(format!("task '{}' {why}", task.id)),
+                    None => report.push(format!(
+                        "task '{}' has no eligible device: {}",
+                        task.id,
+                        reasons.join("; ")
+                    )),
+                }
             }
         }
         if !report.is_empty() {
             return Err(Error::Invalid { path: None, report });
         }
+        let mut resources = resources;
+        resources.any_sharing = (0..n)
+            .any(|t| !resources.exclusive[t] && eligible[t].iter().any(|&d| resources.offers[d]));
 
         Ok(Instance {
             name: name.unwrap_or_else(|| "unnamed".to_string()),
@@ -300,6 +363,7 @@ impl Instance {
             topo,
             task_index,
             device_index,
+            resources,
         })
     }
 
@@ -394,16 +458,68 @@ impl Instance {
     pub fn has_precedence(&self) -> bool {
         self.preds.iter().any(|p| !p.is_empty())
     }
-    /// True when no task has a predecessor and no task is released after any device becomes
-    /// available: every device can then run its tasks back to back from its `available_from`,
-    /// so only the assignment (and, for some objectives, each device's order) matters.
+    /// True when no task has a predecessor, no task is released after any device becomes
+    /// available and no task may share a device: every device can then run its tasks back to back
+    /// from its `available_from`, so only the assignment (and, for some objectives, each device's
+    /// order) matters.
     pub fn is_independent(&self) -> bool {
         let first_free = self
             .devices
             .iter()
             .map(|d| d.available_from)
             .fold(f64::INFINITY, f64::min);
-        !self.has_precedence() && self.tasks.iter().all(|t| t.release <= first_free)
+        !self.has_precedence()
+            && !self.has_sharing()
+            && self.tasks.iter().all(|t| t.release <= first_free)
+    }
+
+    /// True when some task may run concurrently with others on some eligible device (the device
+    /// has `resources` and the task a non-empty `demand`). When false, every device runs one task
+    /// at a time, as in a file without resources.
+    pub fn has_sharing(&self) -> bool {
+        self.resources.any_sharing
+    }
+
+    /// Number of distinct resource names (offered by a device or demanded by a task).
+    pub fn num_resources(&self) -> usize {
+        self.resources.names.len()
+    }
+
+    /// Name of resource `k` (names are sorted).
+    pub fn resource_name(&self, k: usize) -> &str {
+        &self.resources.names[k]
+    }
+
+    /// Capacity of resource `k` on device `d` (0 when `d` does not offer it).
+    #[inline]
+    pub fn resource_capacity(&self, d: usize, k: usize) -> f64 {
+        self.resources.capacity[d * self.resources.names.len() + k]
+    }
+
+    /// The demand of task `t`, one amount per resource (see [`Instance::resource_name`]).
+    #[inline]
+    pub fn demand_of(&self, t: usize) -> &[f64] {
+        let r = self.resources.names.len();
+        &self.resources.demand[t * r..(t + 1) * r]
+    }
+
+    /// True when device `d` has `resources`, so tasks with a demand may share it.
+    #[inline]
+    pub fn offers_resources(&self, d: usize) -> bool {
+        self.resources.offers[d]
+    }
+
+    /// True when task `t` has an empty demand: nothing else runs on its device while it does.
+    #[inline]
+    pub fn is_exclusive(&self, t: usize) -> bool {
+        self.resources.exclusive[t]
+    }
+
+    /// True when task `t` shares device `d` with others (by its demand) rather than holding it
+    /// alone: `d` offers resources and `t`'s demand is not empty.
+    #[inline]
+    pub fn shares(&self, t: usize, d: usize) -> bool {
+        self.resources.offers[d] && !self.resources.exclusive[t]
     }
 
     /// The most busy time device `d` may take: its capacity with a relative tolerance of 1e-12
@@ -476,12 +592,93 @@ impl Instance {
                 task.id, task.memory, dev.id, mem
             ));
         }
+        if let Some(why) = self.resources.shortfall(t, d) {
+            return Some(format!("task '{}' {why} on device '{}'", task.id, dev.id));
+        }
         Some(format!(
             "task '{}' has no processing time for device '{}' (kind '{}')",
             task.id,
             dev.id,
             dev.kind()
         ))
+    }
+}
+
+impl Resources {
+    /// The dense form of the devices' `resources` and the tasks' `demand` (validated numbers).
+    fn new(devices: &[Device], tasks: &[Task]) -> Resources {
+        let mut names: Vec<String> = devices
+            .iter()
+            .flat_map(|d| d.resources.iter().flat_map(|r| r.keys().cloned()))
+            .chain(tasks.iter().flat_map(|t| t.demand.keys().cloned()))
+            .collect();
+        names.sort();
+        names.dedup();
+        let r = names.len();
+        let mut capacity = vec![0.0; devices.len() * r];
+        for (d, dev) in devices.iter().enumerate() {
+            for (k, name) in names.iter().enumerate() {
+                if let Some(&c) = dev.resources.as_ref().and_then(|res| res.get(name)) {
+                    capacity[d * r + k] = c;
+                }
+            }
+        }
+        let mut demand = vec![0.0; tasks.len() * r];
+        for (t, task) in tasks.iter().enumerate() {
+            for (k, name) in names.iter().enumerate() {
+                demand[t * r + k] = task.demand.get(name).copied().unwrap_or(0.0);
+            }
+        }
+        Resources {
+            names,
+            capacity,
+            demand,
+            offers: devices.iter().map(|d| d.resources.is_some()).collect(),
+            exclusive: tasks.iter().map(|t| t.demand.is_empty()).collect(),
+            any_sharing: false,
+        }
+    }
+
+    /// Why device `d` cannot hold task `t`'s demand ("needs gpu 16 but it has 8"), if it cannot.
+    fn shortfall(&self, t: usize, d: usize) -> Option<String> {
+        let r = self.names.len();
+        (0..r).find_map(|k| {
+            let need = self.demand[t * r + k];
+            let have = self.capacity[d * r + k];
+            (need > have).then(|| {
+                if have == 0.0 {
+                    format!("needs {} {need} but it offers none", self.names[k])
+                } else {
+                    format!("needs {} {need} but it has {have}", self.names[k])
+                }
+            })
+        })
+    }
+
+    /// When no device at all can hold one of task `t`'s demands: "needs gpu 16; the largest gpu
+    /// capacity is 8 (device 'h100-0')".
+    fn unholdable(&self, t: usize, devices: &[Device]) -> Option<String> {
+        let r = self.names.len();
+        (0..r).find_map(|k| {
+            let need = self.demand[t * r + k];
+            let best = (0..devices.len()).max_by(|&a, &b| {
+                self.capacity[a * r + k]
+                    .total_cmp(&self.capacity[b * r + k])
+                    .then(b.cmp(&a))
+            })?;
+            let have = self.capacity[best * r + k];
+            let name = &self.names[k];
+            if need <= have {
+                None
+            } else if have == 0.0 {
+                Some(format!("needs {name} {need}; no device offers {name}"))
+            } else {
+                Some(format!(
+                    "needs {name} {need}; the largest {name} capacity is {have} (device '{}')",
+                    devices[best].id
+                ))
+            }
+        })
     }
 }
 
@@ -625,6 +822,90 @@ mod tests {
             p[0]
         );
         assert!(p[0].contains("needs memory 80 but it has 40"), "{}", p[0]);
+    }
+
+    #[test]
+    fn demand_decides_eligibility_and_sharing() {
+        let inst = Instance::new(data(
+            r#"{"devices": [{"id": "h100-0", "resources": {"gpu": 8, "mem": 1024}},
+                            {"id": "cpu-0", "kind": "cpu"}],
+                "tasks": [{"id": "train", "work": 10, "demand": {"gpu": 4, "mem": 300}},
+                          {"id": "prep", "work": 5, "demand": {"cpu": 0}},
+                          {"id": "solo", "work": 1}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(inst.num_resources(), 3); // cpu, gpu, mem (sorted)
+        assert_eq!(inst.resource_name(1), "gpu");
+        assert_eq!(inst.demand_of(0), &[0.0, 4.0, 300.0]);
+        assert_eq!(inst.resource_capacity(0, 1), 8.0);
+        assert_eq!(inst.resource_capacity(1, 1), 0.0);
+        assert_eq!(inst.eligible(0), &[0]); // the CPU offers no GPU
+        assert_eq!(inst.eligible(1), &[0, 1]); // a zero amount needs nothing
+        assert!(inst.shares(0, 0) && !inst.shares(2, 0) && !inst.shares(1, 1));
+        assert!(inst.is_exclusive(2) && !inst.is_exclusive(1));
+        assert!(inst.has_sharing() && !inst.is_independent());
+        let reason = inst.ineligibility_reason(0, 1).unwrap();
+        assert!(
+            reason.contains("needs gpu 4 but it offers none"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn without_demands_nothing_is_shared() {
+        let inst = Instance::new(data(
+            r#"{"devices": [{"id": "n", "resources": {"gpu": 8}}],
+                "tasks": [{"id": "a", "work": 1}, {"id": "b", "work": 2}]}"#,
+        ))
+        .unwrap();
+        assert!(!inst.has_sharing() && inst.is_independent());
+    }
+
+    #[test]
+    fn resource_problems_are_named() {
+        let mut d = data(
+            r#"{"devices": [{"id": "h100-0", "resources": {"gpu": 8}},
+                            {"id": "a100-0", "resources": {"gpu": 4, "mem": 0}},
+                            {"id": "empty", "resources": {}}],
+                "tasks": [{"id": "llm-pretrain", "work": 1, "demand": {"gpu": 16}},
+                          {"id": "bad", "work": 1, "demand": {"gpu": -1}},
+                          {"id": "ssd", "work": 1, "demand": {"ssd": 1}}]}"#,
+        );
+        // JSON has no NaN; TOML and the Rust API do.
+        d.tasks[1].demand.insert("mem".into(), f64::NAN);
+        let p = match Instance::new(d) {
+            Err(Error::Invalid { report, .. }) => report.problems,
+            other => panic!("expected invalid, got {other:?}"),
+        };
+        let has = |s: &str| p.iter().any(|x| x.contains(s));
+        assert!(
+            has("device 'a100-0': resources['mem'] must be > 0, got 0"),
+            "{p:?}"
+        );
+        assert!(has("device 'empty': `resources` is empty"), "{p:?}");
+        assert!(
+            has("task 'bad': demand['gpu'] must be ≥ 0, got -1"),
+            "{p:?}"
+        );
+        assert!(
+            has("task 'bad': demand['mem'] must be a finite number"),
+            "{p:?}"
+        );
+        // Eligibility is checked once the numbers are valid.
+        let p = problems(
+            r#"{"devices": [{"id": "h100-0", "resources": {"gpu": 8}},
+                            {"id": "a100-0", "resources": {"gpu": 4}}],
+                "tasks": [{"id": "llm-pretrain", "work": 1, "demand": {"gpu": 16}},
+                          {"id": "ssd", "work": 1, "demand": {"ssd": 1}}]}"#,
+        );
+        let has = |s: &str| p.iter().any(|x| x.contains(s));
+        assert!(
+            has(
+                "task 'llm-pretrain' needs gpu 16; the largest gpu capacity is 8 (device 'h100-0')"
+            ),
+            "{p:?}"
+        );
+        assert!(has("task 'ssd' needs ssd 1; no device offers ssd"), "{p:?}");
     }
 
     #[test]

@@ -44,6 +44,12 @@ pub struct Device {
     /// Earliest time the device can start work. Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub available_from: f64,
+    /// Shared resources and their capacities (each > 0), e.g. `{"gpu": 8, "cpu": 96, "mem": 1024}`.
+    /// A device with resources runs tasks concurrently while, for every resource, the demands of
+    /// the tasks running there sum to at most its capacity; `None` (the default) means one task at
+    /// a time and no resources offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<BTreeMap<String, f64>>,
 }
 
 impl Device {
@@ -57,6 +63,7 @@ impl Device {
             cost_rate: 0.0,
             capacity: None,
             available_from: 0.0,
+            resources: None,
         }
     }
 
@@ -105,6 +112,12 @@ pub struct Task {
     /// Ids of the tasks that must end before this one starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
+    /// Amounts of device resources (each ≥ 0) the task holds while it runs, e.g.
+    /// `{"gpu": 4, "mem": 300}`. A task may run only on devices that offer every resource it
+    /// demands a positive amount of, with at least that capacity. A task with an empty demand (the
+    /// default) is exclusive: nothing else runs on its device while it does.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub demand: BTreeMap<String, f64>,
 }
 
 impl Task {
@@ -120,6 +133,7 @@ impl Task {
             release: 0.0,
             due: None,
             after: Vec::new(),
+            demand: BTreeMap::new(),
         }
     }
 }

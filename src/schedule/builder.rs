@@ -2,9 +2,13 @@
 //!
 //! [`Timetable`] places tasks one at a time at the earliest time that honours the task's release,
 //! its predecessors' ends, the device's `available_from`, the device's idle gaps (a task may be
-//! inserted into an earlier gap it fits in) and the device's capacity. Greedy rules drive it one
-//! decision at a time; decoders and exact methods call [`build`] with a full device choice and order.
+//! inserted into an earlier gap it fits in) and the device's capacity. On a device with
+//! `resources` (when the instance has sharing at all) the gaps are replaced by a resource profile:
+//! the task starts at the earliest time its demand fits for its whole run (the serial
+//! schedule-generation scheme). Greedy rules drive it one decision at a time; decoders and exact
+//! methods call [`build`] with a full device choice and order.
 
+use super::profile::Profile;
 use super::{Assignment, Schedule};
 use crate::error::Error;
 use crate::model::Instance;
@@ -36,6 +40,9 @@ pub struct Timetable<'a> {
     tail: Vec<f64>,
     /// Idle gaps before `tail` on each device, sorted by start.
     gaps: Vec<Vec<(f64, f64)>>,
+    /// Resource profile of each device with `resources`, when some task may share one;
+    /// every other device runs one task at a time (tail and gaps).
+    profiles: Vec<Option<Profile>>,
     /// Busy time used on each device.
     busy: Vec<f64>,
     /// Placement of each task, if placed.
@@ -54,6 +61,18 @@ impl<'a> Timetable<'a> {
             inst,
             tail: inst.devices().iter().map(|d| d.available_from).collect(),
             gaps: vec![Vec::new(); m],
+            profiles: (0..m)
+                .map(|d| {
+                    (inst.has_sharing() && inst.offers_resources(d)).then(|| {
+                        Profile::new(
+                            (0..inst.num_resources())
+                                .map(|k| inst.resource_capacity(d, k))
+                                .collect(),
+                            inst.device(d).available_from,
+                        )
+                    })
+                })
+                .collect(),
             busy: vec![0.0; m],
             placed: vec![None; n],
             waiting_on: (0..n).map(|t| inst.preds(t).len()).collect(),
@@ -96,7 +115,8 @@ impl<'a> Timetable<'a> {
         Some(r)
     }
 
-    /// Time at which device `d` has no more work after it (the end of its last task).
+    /// Time at which device `d` has no more work after it (the end of its last task, or its
+    /// `available_from`).
     pub fn device_tail(&self, d: usize) -> f64 {
         self.tail[d]
     }
@@ -124,7 +144,7 @@ impl<'a> Timetable<'a> {
             return None;
         }
         let ready = self.ready_time(t)?;
-        Some(self.start_on(d, ready, self.inst.ptime(t, d)).0)
+        Some(self.start_on(t, d, ready, self.inst.ptime(t, d)).0)
     }
 
     /// Earliest completion of `t` on `d` when `t` may start from `ready` on (its
@@ -136,7 +156,7 @@ impl<'a> Timetable<'a> {
             return None;
         }
         let p = self.inst.ptime(t, d);
-        Some(self.start_on(d, ready, p).0 + p)
+        Some(self.start_on(t, d, ready, p).0 + p)
     }
 
     /// Earliest completion of `t` on `d` (see [`Timetable::earliest_start`]).
@@ -145,9 +165,17 @@ impl<'a> Timetable<'a> {
         self.earliest_start(t, d).map(|s| s + self.inst.ptime(t, d))
     }
 
-    /// Earliest start at or after `ready` on `d` for a task of length `p`, and the gap used.
+    /// Earliest start at or after `ready` on `d` for task `t` of length `p`, and the gap used
+    /// (devices without a profile).
     #[inline]
-    fn start_on(&self, d: usize, ready: f64, p: f64) -> (f64, Option<usize>) {
+    fn start_on(&self, t: usize, d: usize, ready: f64, p: f64) -> (f64, Option<usize>) {
+        if let Some(profile) = &self.profiles[d] {
+            let inst = self.inst;
+            return (
+                profile.earliest(ready, p, inst.demand_of(t), inst.is_exclusive(t)),
+                None,
+            );
+        }
         let tail = self.tail[d];
         if ready >= tail {
             return (ready, None);
@@ -191,8 +219,31 @@ impl<'a> Timetable<'a> {
             )));
         }
         let p = inst.ptime(t, d);
-        let (start, gap) = self.start_on(d, ready, p);
+        let (start, gap) = self.start_on(t, d, ready, p);
         let end = start + p;
+        if let Some(profile) = &mut self.profiles[d] {
+            profile.add(start, end, inst.demand_of(t), inst.is_exclusive(t));
+            self.tail[d] = self.tail[d].max(end);
+        } else {
+            self.place_in_gaps(d, start, end, gap);
+        }
+        self.busy[d] += p;
+        let a = Assignment {
+            task: t,
+            device: d,
+            start,
+            end,
+        };
+        self.placed[t] = Some(a);
+        self.num_placed += 1;
+        for &s in inst.succs(t) {
+            self.waiting_on[s] -= 1;
+        }
+        Ok(a)
+    }
+
+    /// Record a run over `[start, end)` on a device that runs one task at a time.
+    fn place_in_gaps(&mut self, d: usize, start: f64, end: f64, gap: Option<usize>) {
         match gap {
             Some(i) => {
                 let (a, b) = self.gaps[d][i];
@@ -212,19 +263,6 @@ impl<'a> Timetable<'a> {
                 self.tail[d] = end;
             }
         }
-        self.busy[d] += p;
-        let a = Assignment {
-            task: t,
-            device: d,
-            start,
-            end,
-        };
-        self.placed[t] = Some(a);
-        self.num_placed += 1;
-        for &s in inst.succs(t) {
-            self.waiting_on[s] -= 1;
-        }
-        Ok(a)
     }
 
     /// Assignment of `t`, if placed.
@@ -362,6 +400,26 @@ mod tests {
         );
         let e = build(&i, &[0, 1], &[0, 0]).unwrap_err().to_string();
         assert!(e.contains("task 'b'") && e.contains("device 'd'"), "{e}");
+    }
+
+    #[test]
+    fn shared_devices_run_tasks_together_while_they_fit() {
+        let i = inst(
+            r#"{"devices": [{"id": "node", "resources": {"gpu": 8, "mem": 512}, "available_from": 1}],
+                "tasks": [{"id": "a", "work": 10, "demand": {"gpu": 4, "mem": 300}},
+                          {"id": "b", "work": 4, "demand": {"gpu": 4, "mem": 100}},
+                          {"id": "c", "work": 2, "demand": {"gpu": 2, "mem": 200}},
+                          {"id": "d", "work": 3},
+                          {"id": "e", "work": 1, "demand": {"gpu": 1}, "after": ["b"]}]}"#,
+        );
+        let s = build(&i, &[0, 1, 2, 3, 4], &[0, 0, 0, 0, 0]).unwrap();
+        let start = |t: usize| s.assignments[t].start;
+        assert_eq!(start(0), 1.0);
+        assert_eq!(start(1), 1.0); // 8 GPUs: a and b together
+        assert_eq!(start(2), 5.0); // no GPU left until b ends; then mem 300 + 200 ≤ 512
+        assert_eq!(start(3), 11.0); // exclusive: waits until nothing runs
+        assert_eq!(start(4), 5.0); // after b; gpu 4 + 2 + 1 ≤ 8
+        assert!(s.violations(&i).is_empty(), "{:?}", s.violations(&i));
     }
 
     #[test]

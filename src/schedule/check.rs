@@ -97,6 +97,21 @@ pub enum Violation {
         /// The task's start.
         after_start: f64,
     },
+    /// Tasks sharing a device that together hold more of a resource than it has.
+    Overload {
+        /// Device id.
+        device: String,
+        /// Resource name.
+        resource: String,
+        /// When the overload starts.
+        at: f64,
+        /// The amount in use then.
+        used: f64,
+        /// The device's capacity of the resource.
+        capacity: f64,
+        /// The tasks running then.
+        tasks: Vec<String>,
+    },
     /// A device busier than its capacity.
     Capacity {
         /// Device id.
@@ -185,6 +200,18 @@ impl fmt::Display for Violation {
                 f,
                 "task '{after}' starts at {after_start}, before its predecessor '{before}' ends at {before_end}"
             ),
+            Violation::Overload {
+                device,
+                resource,
+                at,
+                used,
+                capacity,
+                tasks,
+            } => write!(
+                f,
+                "device '{device}' has {resource} {used} in use at time {at} (tasks '{}'), more than its capacity {capacity}",
+                tasks.join("', '")
+            ),
             Violation::Capacity {
                 device,
                 busy,
@@ -200,9 +227,11 @@ impl fmt::Display for Violation {
 /// Check `schedule` against every rule of a feasible schedule and list every violation.
 ///
 /// Rules: every task exactly once, on an eligible device; end − start = processing time;
-/// start ≥ release and ≥ the device's `available_from`; no overlap on a device; a task starts
-/// after all its predecessors end; a device's busy time ≤ its capacity. Times are compared with
-/// the relative tolerance [`TOLERANCE`].
+/// start ≥ release and ≥ the device's `available_from`; no overlap on a device without
+/// `resources`; on a device with `resources`, no overlap with a task of empty demand (exclusive)
+/// and, at every instant and for every resource, the demands of the tasks running sum to at most
+/// its capacity; a task starts after all its predecessors end; a device's busy time ≤ its
+/// capacity. Times are compared with the relative tolerance [`TOLERANCE`].
 pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
     let n = instance.num_tasks();
     let m = instance.num_devices();
@@ -292,9 +321,12 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 .total_cmp(&asg[y].start)
                 .then(asg[x].end.total_cmp(&asg[y].end))
         });
+        if instance.offers_resources(d) {
+            check_shared(instance, asg, d, ks, &mut out);
+        }
         // Compare each interval with the one reaching furthest so far.
         let mut reach: Option<usize> = None;
-        for &k in ks.iter() {
+        for &k in ks.iter().filter(|_| !instance.offers_resources(d)) {
             if let Some(r) = reach {
                 let overlap = asg[r].end - asg[k].start;
                 if overlap > tol(asg[r].end) {
@@ -338,4 +370,137 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         }
     }
     out
+}
+
+/// The rules of a device with `resources`, its assignments `ks` sorted by (start, end): exclusive
+/// tasks overlap nothing; an event sweep finds every stretch where a resource is over capacity.
+fn check_shared(
+    instance: &Instance,
+    asg: &[super::Assignment],
+    d: usize,
+    ks: &[usize],
+    out: &mut Vec<Violation>,
+) {
+    let tid = |k: usize| instance.task(asg[k].task).id.clone();
+    let did = instance.device(d).id.clone();
+    for (i, &x) in ks.iter().enumerate() {
+        for &y in &ks[i + 1..] {
+            let overlap = asg[x].end - asg[y].start;
+            if overlap <= tol(asg[x].end) {
+                break;
+            }
+            if instance.is_exclusive(asg[x].task) || instance.is_exclusive(asg[y].task) {
+                out.push(Violation::Overlap {
+                    device: did.clone(),
+                    first: tid(x),
+                    second: tid(y),
+                    amount: asg[x].end.min(asg[y].end) - asg[y].start,
+                });
+            }
+        }
+    }
+
+    // Events of the sharing runs: (time, is a start, assignment); an end within the tolerance of a
+    // start counts as before it.
+    let mut events: Vec<(f64, bool, usize)> = Vec::new();
+    for &k in ks {
+        let a = &asg[k];
+        if !instance.is_exclusive(a.task) && a.end > a.start + tol(a.end) {
+            events.push((a.start, true, k));
+            events.push((a.end - tol(a.end), false, k));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let r = instance.num_resources();
+    let mut used = vec![0.0; r];
+    let mut over = vec![false; r];
+    let mut running: Vec<usize> = Vec::new();
+    let mut e = 0;
+    while e < events.len() {
+        let at = events[e].0;
+        while e < events.len() && events[e].0 == at {
+            let (_, start, k) = events[e];
+            let demand = instance.demand_of(asg[k].task);
+            if start {
+                running.push(k);
+                used.iter_mut().zip(demand).for_each(|(u, x)| *u += x);
+            } else {
+                running.retain(|&j| j != k);
+                used.iter_mut().zip(demand).for_each(|(u, x)| *u -= x);
+            }
+            e += 1;
+        }
+        for k in 0..r {
+            let cap = instance.resource_capacity(d, k);
+            let now_over = used[k] > cap + tol(cap);
+            if now_over && !over[k] {
+                let mut tasks: Vec<String> = running.iter().map(|&j| tid(j)).collect();
+                tasks.sort();
+                out.push(Violation::Overload {
+                    device: did.clone(),
+                    resource: instance.resource_name(k).to_string(),
+                    at,
+                    used: used[k],
+                    capacity: cap,
+                    tasks,
+                });
+            }
+            over[k] = now_over;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::InstanceData;
+    use crate::schedule::Assignment;
+
+    #[test]
+    fn overloads_and_exclusive_overlaps_on_shared_devices_are_listed() {
+        let data: InstanceData = serde_json::from_str(
+            r#"{"devices": [{"id": "node", "resources": {"gpu": 8}}],
+                "tasks": [{"id": "a", "work": 4, "demand": {"gpu": 4}},
+                          {"id": "b", "work": 4, "demand": {"gpu": 4}},
+                          {"id": "c", "work": 2, "demand": {"gpu": 2}},
+                          {"id": "x", "work": 1}]}"#,
+        )
+        .unwrap();
+        let inst = Instance::new(data).unwrap();
+        let at = |task, start: f64, p: f64| Assignment {
+            task,
+            device: 0,
+            start,
+            end: start + p,
+        };
+        // a, b and c together from 1 to 3: 10 GPUs of 8; x overlaps c.
+        let s = Schedule {
+            assignments: vec![
+                at(0, 0.0, 4.0),
+                at(1, 0.0, 4.0),
+                at(2, 1.0, 2.0),
+                at(3, 2.5, 1.0),
+            ],
+        };
+        let v: Vec<String> = check(&inst, &s).iter().map(|v| v.to_string()).collect();
+        assert_eq!(v.len(), 4, "{v:?}"); // one overload, x against a, b and c
+        assert!(
+            v.contains(
+                &"device 'node' has gpu 10 in use at time 1 (tasks 'a', 'b', 'c'), more than its capacity 8"
+                    .to_string()
+            ),
+            "{v:?}"
+        );
+        assert!(v.iter().any(|s| s.contains("'c' and 'x' overlap")), "{v:?}");
+        // Ends that meet starts do not overlap; 8 of 8 fits.
+        let s = Schedule {
+            assignments: vec![
+                at(0, 0.0, 4.0),
+                at(1, 0.0, 4.0),
+                at(2, 4.0, 2.0),
+                at(3, 6.0, 1.0),
+            ],
+        };
+        assert!(check(&inst, &s).is_empty());
+    }
 }

@@ -14,10 +14,15 @@ pub struct Metrics {
     pub total_cost: f64,
     /// Σ c(task, device).
     pub assignment_cost: f64,
-    /// Busy time of each device (by device index).
+    /// Busy time of each device (by device index): the sum of its tasks' durations, the measure
+    /// its `capacity` limits (on a device with `resources` overlapping runs each count).
     pub busy: Vec<f64>,
-    /// Busy time / makespan for each device (by device index); 0 when the makespan is 0.
+    /// Share of `[0, makespan]` during which each device runs at least one task (by device index);
+    /// busy / makespan on a device that runs one task at a time; 0 when the makespan is 0.
     pub utilization: Vec<f64>,
+    /// For each device and resource ([`Instance::resource_name`]): Σ demand · duration over the
+    /// tasks on it / (capacity · makespan); 0 for a resource the device does not offer.
+    pub resource_utilization: Vec<Vec<f64>>,
 }
 
 impl Metrics {
@@ -46,6 +51,9 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
     let mut total_cost = 0.0;
     let mut assignment_cost = 0.0;
     let mut busy = vec![0.0; m];
+    let r = instance.num_resources();
+    let mut held = vec![vec![0.0; r]; m];
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); m];
     for a in &schedule.assignments {
         if a.task >= n || a.device >= m {
             continue;
@@ -59,12 +67,45 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
         }
         let dur = a.end - a.start;
         busy[a.device] += dur;
+        if instance.offers_resources(a.device) {
+            runs[a.device].push((a.start, a.end));
+            let demand = instance.demand_of(a.task);
+            for k in 0..r {
+                // An exclusive task holds the whole device.
+                let amount = if instance.is_exclusive(a.task) {
+                    instance.resource_capacity(a.device, k)
+                } else {
+                    demand[k]
+                };
+                held[a.device][k] += amount * dur;
+            }
+        }
         total_cost += dev.cost_rate * dur;
         assignment_cost += instance.cost(a.task, a.device);
     }
-    let utilization = busy
-        .iter()
-        .map(|&b| if makespan > 0.0 { b / makespan } else { 0.0 })
+    let share = |x: f64| if makespan > 0.0 { x / makespan } else { 0.0 };
+    let utilization = (0..m)
+        .map(|d| {
+            if instance.offers_resources(d) {
+                share(union_length(&mut runs[d]))
+            } else {
+                share(busy[d])
+            }
+        })
+        .collect();
+    let resource_utilization = (0..m)
+        .map(|d| {
+            (0..r)
+                .map(|k| {
+                    let cap = instance.resource_capacity(d, k);
+                    if cap > 0.0 {
+                        share(held[d][k] / cap)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
         .collect();
     Metrics {
         makespan,
@@ -74,5 +115,24 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
         assignment_cost,
         busy,
         utilization,
+        resource_utilization,
     }
+}
+
+/// Total length of the union of the intervals `runs`.
+fn union_length(runs: &mut [(f64, f64)]) -> f64 {
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut total = 0.0;
+    let mut current: Option<(f64, f64)> = None;
+    for &(s, e) in runs.iter() {
+        match current {
+            Some((cs, ce)) if s <= ce => current = Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                total += ce - cs;
+                current = Some((s, e));
+            }
+            None => current = Some((s, e)),
+        }
+    }
+    total + current.map_or(0.0, |(s, e)| e - s)
 }

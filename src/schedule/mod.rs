@@ -4,11 +4,13 @@
 mod builder;
 mod check;
 mod evaluate;
+mod profile;
 pub mod render;
 
 pub use builder::{Timetable, build, priority_topological_order};
 pub use check::{Violation, check};
 pub use evaluate::{Metrics, evaluate};
+pub(crate) use profile::Profile;
 
 use crate::model::Instance;
 

@@ -54,7 +54,8 @@ pub fn summary(instance: &Instance, report: &SolveReport) -> String {
     out
 }
 
-/// One row per device: tasks, busy time, utilization, last end, cost.
+/// One row per device: tasks, busy time, utilization, last end, cost; then, when devices have
+/// `resources`, one row per such device with the share of each resource's capacity held.
 pub fn device_table(instance: &Instance, schedule: &Schedule) -> String {
     let metrics = schedule.metrics(instance);
     let mut rows = vec![[
@@ -83,7 +84,31 @@ pub fn device_table(instance: &Instance, schedule: &Schedule) -> String {
             num(dev.cost_rate * metrics.busy[d]),
         ]);
     }
-    table(&rows, 2)
+    let mut out = table(&rows, 2);
+    // Shared devices: the share of each resource's capacity held over [0, makespan].
+    let shared: Vec<[String; 2]> = (0..instance.num_devices())
+        .filter(|&d| instance.offers_resources(d))
+        .map(|d| {
+            let held: Vec<String> = (0..instance.num_resources())
+                .filter(|&k| instance.resource_capacity(d, k) > 0.0)
+                .map(|k| {
+                    format!(
+                        "{} {:.0}%",
+                        instance.resource_name(k),
+                        100.0 * metrics.resource_utilization[d][k]
+                    )
+                })
+                .collect();
+            [instance.device(d).id.clone(), held.join("  ")]
+        })
+        .collect();
+    if !shared.is_empty() {
+        let mut rows = vec![["device".to_string(), "resources held".to_string()]];
+        rows.extend(shared);
+        out.push('\n');
+        out.push_str(&table(&rows, 2));
+    }
+    out
 }
 
 /// Every assignment, by device then start: task, device, start, end.

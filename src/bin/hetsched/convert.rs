@@ -2,7 +2,7 @@ use crate::Outcome;
 use anyhow::Result;
 use hetsched::Error;
 use hetsched::InstanceData;
-use hetsched::io::{self, etc, orlib_gap, orlib_wt};
+use hetsched::io::{self, etc, gavel, orlib_gap, orlib_wt, psplib};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -13,6 +13,12 @@ enum From {
     OrlibGap,
     /// OR-Library single-machine weighted tardiness file (wt40, wt50, wt100): 125 instances back to back.
     OrlibWt,
+    /// PSPLIB single-mode RCPSP file (.sm, e.g. j30, j120): one device offering the renewable
+    /// resources, one task per real job.
+    Psplib,
+    /// Gavel job trace (10 tab-separated fields per job), with --throughputs: one device per node,
+    /// jobs demanding GPUs, times from measured throughputs.
+    Gavel,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -43,7 +49,18 @@ pub struct Args {
     /// OR-Library weighted tardiness: jobs per instance; by default from the file name (wt40.txt: 40).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Instance name (default: the file name; for OR-Library files `<file stem>-<problem>`).
+    /// Gavel: the measured throughputs (simulation_throughputs.json). Required for --from gavel.
+    #[arg(long, value_name = "FILE")]
+    throughputs: Option<PathBuf>,
+    /// Gavel: GPUs of each type, e.g. v100=36,p100=36,k80=36 (default: 36 of every type of the
+    /// throughputs file).
+    #[arg(long, value_name = "TYPE=N,...")]
+    cluster: Option<String>,
+    /// Gavel: GPUs per node; a type with N GPUs gets ceil(N / G) nodes, the last holding the rest.
+    #[arg(long, value_name = "G")]
+    gpus_per_node: Option<usize>,
+    /// Instance name (default: the file name; for OR-Library files `<file stem>-<problem>`; for
+    /// PSPLIB and Gavel files the file stem).
     #[arg(long)]
     name: Option<String>,
     /// Write the instance here instead of standard output.
@@ -82,10 +99,11 @@ fn pick_problem(
 
 pub fn run(args: Args) -> Result<Outcome> {
     // An option that does not apply to the input format is an error, not silently ignored.
-    let (etc, gap, wt) = (
+    let (etc, gap, wt, gv) = (
         matches!(args.from, From::Etc),
         matches!(args.from, From::OrlibGap),
         matches!(args.from, From::OrlibWt),
+        matches!(args.from, From::Gavel),
     );
     for (given, applies, flag, formats) in [
         (args.jobs.is_some(), wt, "--jobs", "--from orlib-wt"),
@@ -96,6 +114,19 @@ pub fn run(args: Args) -> Result<Outcome> {
             gap || wt,
             "--problem",
             "--from orlib-gap and orlib-wt",
+        ),
+        (
+            args.throughputs.is_some(),
+            gv,
+            "--throughputs",
+            "--from gavel",
+        ),
+        (args.cluster.is_some(), gv, "--cluster", "--from gavel"),
+        (
+            args.gpus_per_node.is_some(),
+            gv,
+            "--gpus-per-node",
+            "--from gavel",
         ),
     ] {
         if given && !applies {
@@ -133,6 +164,31 @@ pub fn run(args: Args) -> Result<Outcome> {
             orlib_wt::read(&args.file, args.jobs)?,
             args.problem,
         )?,
+        From::Psplib => psplib::read(&args.file)?,
+        From::Gavel => {
+            let throughputs = args.throughputs.as_deref().ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: --from gavel needs the measured throughputs: --throughputs FILE \
+                     (Gavel's simulation_throughputs.json)",
+                    args.file.display()
+                ))
+            })?;
+            let gpus_per_node = args.gpus_per_node.unwrap_or(gavel::DEFAULT_GPUS_PER_NODE);
+            if gpus_per_node == 0 {
+                return Err(Error::Usage("--gpus-per-node must be at least 1".into()).into());
+            }
+            let tp = gavel::read_throughputs(throughputs)?;
+            let cluster = match &args.cluster {
+                Some(spec) => gavel::Cluster::parse(spec, gpus_per_node)?,
+                None => gavel::Cluster::uniform(
+                    &tp.gpu_types(),
+                    gavel::DEFAULT_GPUS_PER_TYPE,
+                    gpus_per_node,
+                ),
+            };
+            let jobs = gavel::read_trace(&args.file)?;
+            gavel::convert(&jobs, &args.file, &tp, &cluster)?
+        }
     };
     if let Some(name) = args.name {
         data.name = Some(name);

@@ -15,6 +15,8 @@ enum FamilyArg {
     Etc,
     /// Layered DAG workflows (preprocessing → training → fine-tuning → evaluation).
     Pipeline,
+    /// V100/P100/K80 servers with shared gpu, cpu, mem; Gavel's 1–8-GPU deep-learning jobs.
+    GpuCluster,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -60,13 +62,14 @@ pub struct Args {
     /// Releases drawn from [0, X × estimated makespan); 0: everything released at 0 (0 to 10).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     release_spread: Option<f64>,
-    /// 0: memory never restricts … 1: full memory needs (0 to 1; ai-cluster, pipeline).
+    /// 0: memory never restricts … 1: full memory needs (0 to 1; ai-cluster, pipeline,
+    /// gpu-cluster).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     memory_tightness: Option<f64>,
     /// Expected predecessors of each task that can have some; 0: no edges (0 to 10).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     dag_density: Option<f64>,
-    /// Due = ready time + s × fastest time, s uniform in [1, X] (1 to 1000; ai-cluster, pipeline).
+    /// Due = ready time + s × fastest time, s uniform in [1, X] (1 to 1000; not etc).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     due_slack: Option<f64>,
     /// Task type shares, e.g. training=0.2,fine-tuning=0.15,inference=0.45,preprocessing=0.2
@@ -106,19 +109,25 @@ impl Args {
             FamilyArg::AiCluster => Family::AiCluster,
             FamilyArg::Etc => Family::Etc,
             FamilyArg::Pipeline => Family::Pipeline,
+            FamilyArg::GpuCluster => Family::GpuCluster,
         };
-        let unused: Vec<&str> = if family == Family::Etc {
-            vec![
+        let unused: Vec<&str> = match family {
+            Family::Etc => vec![
                 (self.memory_tightness.is_some(), "--memory-tightness"),
                 (self.due_slack.is_some(), "--due-slack"),
                 (self.task_mix.is_some(), "--task-mix"),
                 (self.device_mix.is_some(), "--device-mix"),
-            ]
-        } else {
-            vec![
+            ],
+            Family::AiCluster | Family::Pipeline => vec![
                 (self.consistency.is_some(), "--consistency"),
                 (self.heterogeneity.is_some(), "--heterogeneity"),
-            ]
+            ],
+            Family::GpuCluster => vec![
+                (self.task_mix.is_some(), "--task-mix"),
+                (self.device_mix.is_some(), "--device-mix"),
+                (self.consistency.is_some(), "--consistency"),
+                (self.heterogeneity.is_some(), "--heterogeneity"),
+            ],
         }
         .into_iter()
         .filter_map(|(given, flag)| given.then_some(flag))

@@ -39,10 +39,10 @@ enum Command {
     /// Run solvers on instance files, folders and instance sets; compare values, bounds and
     /// reference values in one table.
     Bench(bench::Args),
-    /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness) into an
-    /// instance file.
+    /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness, PSPLIB
+    /// project, Gavel trace) into an instance file.
     Convert(convert::Args),
-    /// Generate a seeded random instance: ai-cluster, etc or pipeline family.
+    /// Generate a seeded random instance: ai-cluster, etc, pipeline or gpu-cluster family.
     ///
     /// The same seed and options always give the same file; --count K --out-dir DIR writes K
     /// instances with consecutive seeds. Families and formulas: docs/generator.md.

@@ -1,20 +1,24 @@
-//! Greedy solvers: dispatch rules, the Braun et al. (2001) mapping heuristics, HEFT, and a
+//! Greedy solvers: dispatch rules, the Braun et al. (2001) mapping heuristics, HEFT, the classic
+//! project-scheduling priority rules (serial scheme), forward–backward improvement, and a
 //! portfolio that runs them all and keeps the best.
 //!
 //! All of them build their schedule through [`crate::schedule::Timetable`], so releases,
 //! eligibility, device availability, precedence and capacities hold by construction.
 
 mod batch;
+mod justify;
 mod list;
+mod project;
 
 use super::{SolveOptions, SolveReport, Solver};
 use crate::error::Error;
-use crate::model::Instance;
+use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
 use rayon::prelude::*;
 use std::time::Instant;
 
 pub use batch::BatchRule;
+pub use justify::justify;
 pub use list::DeviceRule;
 
 /// One greedy rule. Each is a [`Solver`] named as on the command line.
@@ -47,11 +51,20 @@ pub enum GreedyRule {
     /// HEFT: tasks by upward rank (mean time + longest successor path), each to the device that
     /// finishes it first, inserted into idle gaps.
     Heft,
+    /// Latest finish time first (project scheduling): by the longest chain of successors.
+    Lft,
+    /// Latest start time first (project scheduling): by the longest chain from the task on.
+    Lst,
+    /// Most total successors first (project scheduling).
+    Mts,
+    /// Greatest rank positional weight first (project scheduling): own time plus the immediate
+    /// successors' times.
+    Grpw,
 }
 
 impl GreedyRule {
     /// Every rule.
-    pub const ALL: [GreedyRule; 13] = [
+    pub const ALL: [GreedyRule; 17] = [
         GreedyRule::Fcfs,
         GreedyRule::Spt,
         GreedyRule::Lpt,
@@ -65,6 +78,10 @@ impl GreedyRule {
         GreedyRule::MaxMin,
         GreedyRule::Sufferage,
         GreedyRule::Heft,
+        GreedyRule::Lft,
+        GreedyRule::Lst,
+        GreedyRule::Mts,
+        GreedyRule::Grpw,
     ];
 
     /// Build this rule's schedule.
@@ -129,6 +146,15 @@ impl GreedyRule {
                 let rank = upward_rank(inst);
                 list::schedule(inst, &by_key(&|t| -rank[t]), DeviceRule::EarliestCompletion)
             }
+            Lft | Lst | Mts | Grpw => {
+                let key = match self {
+                    Lft => project::latest_finish(inst),
+                    Lst => project::latest_start(inst),
+                    Mts => project::total_successors(inst),
+                    _ => project::rank_positional_weight(inst),
+                };
+                list::schedule(inst, &by_key(&|t| key[t]), DeviceRule::EarliestCompletion)
+            }
         }
     }
 }
@@ -165,6 +191,10 @@ impl Solver for GreedyRule {
             MaxMin => "max-min",
             Sufferage => "sufferage",
             Heft => "heft",
+            Lft => "lft",
+            Lst => "lst",
+            Mts => "mts",
+            Grpw => "grpw",
         }
     }
 
@@ -194,6 +224,14 @@ impl Solver for GreedyRule {
                 "Braun et al.: repeatedly map the task that loses most if denied its best device"
             }
             Heft => "HEFT for task graphs: upward-rank order, earliest finish with gap insertion",
+            Lft => {
+                "project scheduling: latest finish time first (longest successor chain), serial scheme"
+            }
+            Lst => "project scheduling: latest start time first, serial scheme",
+            Mts => "project scheduling: most total successors first, serial scheme",
+            Grpw => {
+                "project scheduling: greatest rank positional weight first (own + successors' times), serial scheme"
+            }
         }
     }
 
@@ -216,12 +254,25 @@ pub struct BestGreedy;
 impl BestGreedy {
     /// The best greedy schedule, with the name of the rule that produced it.
     ///
-    /// Ties go to the rule listed first in [`GreedyRule::ALL`]. Fails only if every rule fails
-    /// (e.g. device capacities too tight for all of them).
+    /// For the makespan of an instance that is not independent (precedence, releases, shared
+    /// devices, …) each rule's schedule is then improved by [`justify`] (forward–backward
+    /// passes). Ties go to the rule listed first in [`GreedyRule::ALL`]. Fails only if every rule
+    /// fails (e.g. device capacities too tight for all of them).
     pub fn best(inst: &Instance) -> Result<(GreedyRule, Schedule, f64), Error> {
+        let improve = inst.objective() == Objective::Makespan && !inst.is_independent();
         let results: Vec<(GreedyRule, Result<Schedule, Error>)> = GreedyRule::ALL
             .par_iter()
-            .map(|&r| (r, r.schedule(inst)))
+            .map(|&r| {
+                let s = r.schedule(inst);
+                (
+                    r,
+                    if improve {
+                        s.and_then(|s| justify(inst, &s))
+                    } else {
+                        s
+                    },
+                )
+            })
             .collect();
         let mut best: Option<(GreedyRule, Schedule, f64)> = None;
         let mut first_err = None;
@@ -248,7 +299,7 @@ impl Solver for BestGreedy {
     }
 
     fn description(&self) -> &'static str {
-        "run every greedy rule in parallel and keep the best schedule for the objective (default)"
+        "run every greedy rule in parallel (makespan: each justified forward-backward) and keep the best schedule for the objective (default)"
     }
 
     fn solve(&self, instance: &Instance, _options: &SolveOptions) -> Result<SolveReport, Error> {

@@ -165,9 +165,12 @@ pub fn lower_bound(
         grid.unit,
         cells.total
     );
-    if let (Some(ub), Some(known), false) =
-        (upper_bound, known, inst.objective() == Objective::Makespan)
-    {
+    // The column generation's paths run one task at a time: shared devices take the LP.
+    if let (Some(ub), Some(known), false) = (
+        upper_bound,
+        known,
+        inst.objective() == Objective::Makespan || inst.has_sharing(),
+    ) {
         let deadline = options.time_limit.map(|l| started + l);
         let Some(outcome) = price::master::relax(
             inst,

@@ -103,9 +103,27 @@ impl Formulation {
                 }
                 None
             }
-            Formulation::Disjunctive | Formulation::TimeIndexed => None,
+            Formulation::Disjunctive => shared_device(inst).map(|d| {
+                format!(
+                    "the disjunctive formulation runs one task at a time on each device, and \
+                     device '{}' is shared by tasks with a demand; use the time-indexed formulation",
+                    inst.device(d).id
+                )
+            }),
+            Formulation::TimeIndexed => None,
         }
     }
+}
+
+/// The first device that some eligible task with a demand may share with others.
+pub(super) fn shared_device(inst: &Instance) -> Option<usize> {
+    if !inst.has_sharing() {
+        return None;
+    }
+    (0..inst.num_devices()).find(|&d| {
+        inst.offers_resources(d)
+            && (0..inst.num_tasks()).any(|t| inst.shares(t, d) && inst.is_eligible(t, d))
+    })
 }
 
 impl fmt::Display for Formulation {

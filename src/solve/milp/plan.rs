@@ -1,7 +1,7 @@
 //! Which model [`Milp`] builds for an instance — the automatic choice, the time grid, the
 //! Lagrangian reduction — and the warm start it starts from; branch-and-price where it applies.
 
-use super::formulation::Formulation;
+use super::formulation::{self, Formulation};
 use super::grid::{self, Cells, Grid, Horizon};
 use super::model::{self, Built};
 use super::{Milp, exact_unit, price, time_indexed};
@@ -93,11 +93,18 @@ impl Milp {
                 forced: false,
             });
         }
-        let disjunctive = |why: String| Plan {
-            formulation: Formulation::Disjunctive,
-            time_grid: None,
-            why: Some(why),
-            forced: false,
+        let disjunctive = |why: String| match formulation::shared_device(inst) {
+            None => Ok(Plan {
+                formulation: Formulation::Disjunctive,
+                time_grid: None,
+                why: Some(why),
+                forced: false,
+            }),
+            Some(d) => Err(Error::Usage(format!(
+                "{why}; the disjunctive formulation cannot replace it: it runs one task at a \
+                 time on each device, and device '{}' is shared by tasks with a demand",
+                inst.device(d).id
+            ))),
         };
         let unit = match exact_unit(inst) {
             Ok(u) => u,
@@ -108,7 +115,7 @@ impl Milp {
                      disjunctive formulation"
                 )));
             }
-            Err(off) => return Ok(disjunctive(format!("auto: no exact time grid: {off}"))),
+            Err(off) => return disjunctive(format!("auto: no exact time grid: {off}")),
         };
         let grid = Grid::new(inst, unit);
         let windows = grid::windows(
@@ -129,19 +136,27 @@ impl Milp {
         } else {
             self.time_indexed_budget
         };
-        if !forced && cells > budget {
-            return Ok(disjunctive(format!(
+        let over_budget = cells > budget;
+        if !forced && over_budget && !inst.has_sharing() {
+            return disjunctive(format!(
                 "auto: the time-indexed model on unit {unit} would need {cells} start columns, \
                  more than the budget of {budget}"
-            )));
+            ));
         }
         let periods =
             windows.lct.iter().max().unwrap_or(&0) - windows.est.iter().min().unwrap_or(&0);
         Ok(Plan {
             formulation: Formulation::TimeIndexed,
             why: Some(format!(
-                "{}exact time grid of unit {unit}, {periods} periods, {cells} start columns",
+                "{}exact time grid of unit {unit}, {periods} periods, {cells} start columns{}",
                 if forced { "" } else { "auto: " },
+                if over_budget && !forced {
+                    format!(
+                        " (more than the budget of {budget}, but the only model of shared devices)"
+                    )
+                } else {
+                    String::new()
+                }
             )),
             time_grid: Some(TimeGrid {
                 cells: Cells::new(inst, &grid, &windows),
@@ -168,6 +183,7 @@ impl Milp {
         let (schedule, value, source) = warm?;
         if inst.objective() == Objective::Makespan
             || inst.has_precedence()
+            || inst.has_sharing()
             || self.min_utilization.is_some()
         {
             return None;
@@ -253,7 +269,8 @@ impl Milp {
         let (Some(tg), Some((schedule, ub, _))) = (plan.time_grid.as_mut(), warm) else {
             return;
         };
-        if inst.objective() == Objective::Makespan {
+        // The column generation's paths run one task at a time.
+        if inst.objective() == Objective::Makespan || inst.has_sharing() {
             return;
         }
         let deadline = options.time_limit.map(|l| {

@@ -2,11 +2,16 @@
 //!
 //! Row families, one function each, called in order by [`build`]:
 //! - [`assign_once`]: Σ_{d,s} x[t,d,s] = 1;
-//! - [`resource_rows`]: per device and period, the starts whose run covers the period use at most
-//!   the device's capacity (1 here: one task at a time) — written as a running count
-//!   z[d,q] = z[d,q−1] + (starts at q) − (ends at q), 0 ≤ z ≤ capacity, which has the same LP as
-//!   Σ_{covering starts} x ≤ capacity with about 2 non-zeros per task and period instead of p;
-//! - [`zero_length_rows`]: a zero-length task may not sit strictly inside another task's run;
+//! - [`resource_rows`]: per device, resource and period, the starts whose run covers the period
+//!   use at most the capacity — written as a running count
+//!   z[d,q] = z[d,q−1] + (amounts starting at q) − (amounts ending at q), 0 ≤ z ≤ capacity, which
+//!   has the same LP as Σ_{covering starts} a·x ≤ capacity with about 2 non-zeros per task and
+//!   period instead of p. A device that runs one task at a time has one such row family with
+//!   amount 1 and capacity 1; a device with `resources` one per resource (the tasks' demands,
+//!   [`device_rows`]) and, when exclusive tasks may run there, one counting tasks in which an
+//!   exclusive task counts as all of them;
+//! - [`zero_length_rows`]: a zero-length task may not sit strictly inside another task's run (on a
+//!   shared device: when one of the two is exclusive);
 //! - [`precedence_rows`]: "j has started by τ" ≤ "k has ended by τ" for every edge k → j and
 //!   period τ where it can bind, through cumulative sums (the strong, disaggregated form);
 //! - [`busy_budget_rows`], [`max_tasks_rows`]: the devices' capacities (busy time) and the
@@ -193,7 +198,7 @@ pub(super) fn build(
     };
     assign_once(&ti, &mut b);
     for d in 0..inst.num_devices() {
-        resource_rows(&ti, d, 1.0, &mut b);
+        device_rows(&ti, d, &mut b);
         zero_length_rows(&ti, d, &mut b);
     }
     precedence_rows(&ti, &mut b);
@@ -219,18 +224,52 @@ fn assign_once(ti: &Ti, b: &mut Built) {
     }
 }
 
-/// At every period q of device d, the runs covering q use at most `capacity` (each task uses 1):
-/// a running count z[q] = z[q−1] + Σ x[·,d,q] − Σ x[t,d,q−p_t] with 0 ≤ z[q] ≤ capacity.
-/// Zero-length tasks cover nothing (see [`zero_length_rows`]). Periods where fewer than two
-/// tasks could run need no row: assign-once already limits one task.
-fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
-    // Runs of positive length on d: (task, run).
+/// The capacity rows of device d: one task at a time, or, on a device with `resources` that some
+/// task shares, its resources' capacities and the exclusive tasks' claim on all of it.
+fn device_rows(ti: &Ti, d: usize, b: &mut Built) {
+    let inst = ti.inst;
+    if !(inst.has_sharing() && inst.offers_resources(d)) {
+        resource_rows(ti, d, &|_| 1.0, 1.0, b);
+        return;
+    }
+    let on: Vec<usize> = (0..inst.num_tasks())
+        .filter(|&t| ti.runs[t].iter().any(|r| r.device == d) && ti.p(t, d) > 0)
+        .collect();
+    for k in 0..inst.num_resources() {
+        let cap = inst.resource_capacity(d, k);
+        let amount = |t: usize| {
+            if inst.is_exclusive(t) {
+                0.0
+            } else {
+                inst.demand_of(t)[k]
+            }
+        };
+        // Rows only where the tasks that may run here could exceed the capacity together.
+        if cap > 0.0 && on.iter().map(|&t| amount(t)).sum::<f64>() > cap {
+            resource_rows(ti, d, &amount, cap, b);
+        }
+    }
+    if on.iter().any(|&t| inst.is_exclusive(t)) {
+        // Tasks running: an exclusive task counts as all of them, so it runs alone.
+        let all = on.len() as f64;
+        let count = |t: usize| if inst.is_exclusive(t) { all } else { 1.0 };
+        resource_rows(ti, d, &count, all, b);
+    }
+}
+
+/// At every period q of device d, the runs covering q use at most `capacity`, task t using
+/// `amount(t)`: a running count z[q] = z[q−1] + Σ a·x[·,d,q] − Σ a·x[t,d,q−p_t] with
+/// 0 ≤ z[q] ≤ capacity. Zero-length tasks cover nothing (see [`zero_length_rows`]) and tasks
+/// of amount 0 are left out. Periods where fewer than two tasks could run need no row:
+/// assign-once already limits one task, whose amount fits the capacity.
+fn resource_rows(ti: &Ti, d: usize, amount: &dyn Fn(usize) -> f64, capacity: f64, b: &mut Built) {
+    // Runs of positive length and amount on d: (task, run).
     let on: Vec<(usize, &Run)> = ti
         .runs
         .iter()
         .enumerate()
         .flat_map(|(t, runs)| runs.iter().map(move |r| (t, r)))
-        .filter(|(t, r)| r.device == d && ti.p(*t, d) > 0)
+        .filter(|(t, r)| r.device == d && ti.p(*t, d) > 0 && amount(*t) > 0.0)
         .collect();
     if on.len() < 2 {
         return;
@@ -242,18 +281,19 @@ fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
         .max()
         .expect("non-empty");
     let len = (hi - lo + 1) as usize;
-    let mut starting: Vec<Vec<Variable>> = vec![Vec::new(); len];
-    let mut ending: Vec<Vec<Variable>> = vec![Vec::new(); len];
+    let mut starting: Vec<Vec<(f64, Variable)>> = vec![Vec::new(); len];
+    let mut ending: Vec<Vec<(f64, Variable)>> = vec![Vec::new(); len];
     // Tasks that could run in each period (difference array over each task's covered span,
     // the union of [s, s + p) over its starts), and the warm start's running count.
     let mut covering = vec![0i64; len + 1];
     let mut warm_delta = vec![0.0f64; len + 1];
     for &(t, r) in &on {
         let p = ti.p(t, d);
+        let a = amount(t);
         let mut span: Option<(i64, i64)> = None;
         for (s, v) in r.entries() {
-            starting[(s - lo) as usize].push(v);
-            ending[(s + p - lo) as usize].push(v);
+            starting[(s - lo) as usize].push((a, v));
+            ending[(s + p - lo) as usize].push((a, v));
             span = match span {
                 Some((a, e)) if s <= e => Some((a, e.max(s + p))),
                 Some((a, e)) => {
@@ -271,8 +311,8 @@ fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
         if let Some(w) = &ti.warm
             && w[t].0 == d
         {
-            warm_delta[(w[t].1 - lo) as usize] += 1.0;
-            warm_delta[(w[t].1 + p - lo) as usize] -= 1.0;
+            warm_delta[(w[t].1 - lo) as usize] += a;
+            warm_delta[(w[t].1 + p - lo) as usize] -= a;
         }
     }
     // The chain runs over the periods where two tasks may meet; after a period where at most one
@@ -292,11 +332,11 @@ fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
         match prev {
             Some(pz) => {
                 e.add_mul(-1.0, pz);
-                for &v in &starting[i] {
-                    e.add_mul(-1.0, v);
+                for &(a, v) in &starting[i] {
+                    e.add_mul(-a, v);
                 }
-                for &v in &ending[i] {
-                    e.add_mul(1.0, v);
+                for &(a, v) in &ending[i] {
+                    e.add_mul(a, v);
                 }
             }
             None => {
@@ -304,7 +344,7 @@ fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
                 let q = lo + i as i64;
                 for &(t, r) in &on {
                     for (_, v) in r.between(q - ti.p(t, d) + 1, q) {
-                        e.add_mul(-1.0, v);
+                        e.add_mul(-amount(t), v);
                     }
                 }
             }
@@ -315,15 +355,18 @@ fn resource_rows(ti: &Ti, d: usize, capacity: f64, b: &mut Built) {
 }
 
 /// A zero-length task at period s on device d may not sit strictly inside another run there:
-/// x[z,d,s] + Σ_{k, s' < s < s' + p_k} x[k,d,s'] ≤ 1 (at a run's start or end it may).
+/// x[z,d,s] + Σ_{k, s' < s < s' + p_k} x[k,d,s'] ≤ 1 (at a run's start or end it may). On a
+/// shared device only pairs with an exclusive task count.
 fn zero_length_rows(ti: &Ti, d: usize, b: &mut Built) {
+    let inst = ti.inst;
+    let shared = inst.has_sharing() && inst.offers_resources(d);
     for (z, runs) in ti.runs.iter().enumerate() {
         for r in runs.iter().filter(|r| r.device == d && ti.p(z, d) == 0) {
             for (s, xz) in r.entries() {
                 let mut e = Expression::with_capacity(8);
                 let mut others = 0;
                 for (k, kruns) in ti.runs.iter().enumerate() {
-                    if k == z {
+                    if k == z || (shared && !inst.is_exclusive(z) && !inst.is_exclusive(k)) {
                         continue;
                     }
                     for kr in kruns.iter().filter(|kr| kr.device == d) {

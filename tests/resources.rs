@@ -419,3 +419,45 @@ fn the_documented_multi_gpu_examples_are_valid() {
         "expected the README and format.md examples, found {seen}"
     );
 }
+
+/// Regression: on a shared device the makespan is not bounded by the sum of the times there
+/// (the time-indexed model once kept the one-task-at-a-time load row and "proved" a makespan
+/// above the optimum).
+#[test]
+fn milp_makespan_counts_side_by_side_runs_once() {
+    let mut node = Device::new("node");
+    node.resources = Some(BTreeMap::from([("gpu".to_string(), 4.0)]));
+    // Six 3-long one-GPU jobs on four GPUs: optimum 6, while the times sum to 18.
+    let tasks = (0..6)
+        .map(|i| {
+            let mut t = Task::new(format!("t{i}"), 3.0);
+            t.demand = BTreeMap::from([("gpu".to_string(), 1.0)]);
+            t
+        })
+        .collect();
+    let inst = Instance::new(InstanceData {
+        devices: vec![node],
+        tasks,
+        ..Default::default()
+    })
+    .unwrap();
+    let relaxed = Milp::default()
+        .relaxation(&inst, &SolveOptions::default())
+        .unwrap()
+        .unwrap();
+    assert!(
+        relaxed.value <= 6.0 + 1e-9,
+        "LP bound {} above the optimum 6",
+        relaxed.value
+    );
+    for warm_start in [true, false] {
+        let milp = Milp {
+            warm_start,
+            ..Milp::default()
+        };
+        let report = milp.solve(&inst, &SolveOptions::default()).unwrap();
+        assert_eq!(report.status, Status::Optimal);
+        assert_eq!(report.value, Some(6.0), "warm start {warm_start}");
+        assert_eq!(report.bound, Some(6.0), "warm start {warm_start}");
+    }
+}

@@ -474,6 +474,9 @@ pub struct RowAnalysis {
     /// True when the value is below the best bound: a wrong reference value (a proven optimum
     /// beaten) or a wrong bound — never a result to believe.
     pub below_bound: bool,
+    /// True when the bound this row's solver proved is above a value some schedule reached (a
+    /// row of the run, or the set's proven optimum): a wrong bound, a solver bug.
+    pub bound_above_value: bool,
 }
 
 /// A solver's results over the whole run.
@@ -529,6 +532,7 @@ impl<'a> Analysis<'a> {
                 gap_to_best_known: None,
                 win: false,
                 below_bound: false,
+                bound_above_value: false,
             };
             run.rows.len()
         ];
@@ -551,6 +555,14 @@ impl<'a> Analysis<'a> {
                 .filter_map(|r| r.value)
                 .min_by(|a, b| a.total_cmp(b));
             let reference = rs.iter().find_map(|r| r.reference);
+            // The least value known to be reached: the run's best, or the set's proven optimum.
+            let reached = rs
+                .iter()
+                .filter(|r| r.reference_optimal)
+                .find_map(|r| r.reference)
+                .into_iter()
+                .chain(best_value)
+                .min_by(|a, b| a.total_cmp(b));
             let (best_known, from_run) = match reference {
                 Some(v) => (Some(v), false),
                 None => (best_value, best_value.is_some()),
@@ -571,6 +583,10 @@ impl<'a> Analysis<'a> {
                         .value
                         .zip(best_bound)
                         .is_some_and(|(v, b)| relative_gap(v, b) < -1e-6),
+                    bound_above_value: r
+                        .bound
+                        .zip(reached)
+                        .is_some_and(|(b, v)| relative_gap(v, b) < -1e-6),
                 };
             }
         }
@@ -629,14 +645,18 @@ impl<'a> Analysis<'a> {
     }
 
     /// Rows whose value is below the best bound, each with what it contradicts: a proven optimum
-    /// of the instance set (a wrong reference file) or a bound a solver proved (a solver bug).
+    /// of the instance set (a wrong reference file) or a bound a solver proved (a solver bug);
+    /// and rows whose proven bound is above a value reached (a solver bug).
     pub fn contradictions(&self) -> Vec<(&BenchRow, &'static str)> {
         self.run
             .rows
             .iter()
             .zip(&self.rows)
-            .filter(|(_, a)| a.below_bound)
+            .filter(|(_, a)| a.below_bound || a.bound_above_value)
             .map(|(r, a)| {
+                if a.bound_above_value && !a.below_bound {
+                    return (r, "its bound is above a value reached");
+                }
                 let from_reference = r.reference_optimal
                     && r.reference.zip(a.best_bound).is_some_and(|(x, b)| x == b);
                 (

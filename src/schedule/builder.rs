@@ -314,7 +314,32 @@ pub fn priority_topological_order(inst: &Instance, priority: &[usize]) -> Vec<us
         order.sort_by_key(|&t| rank[t]);
         return order;
     }
-    let mut waiting: Vec<usize> = (0..n).map(|t| inst.preds(t).len()).collect();
+    by_rank_after(&rank, |t| inst.preds(t), |t| inst.succs(t))
+}
+
+/// `priority` (every task once, most urgent first) made consistent with the reversed
+/// precedence: repeatedly take the most urgent task whose successors are all taken (the order of
+/// a backward pass, as in forward–backward justification).
+pub(crate) fn priority_reverse_topological_order(
+    inst: &Instance,
+    priority: &[usize],
+) -> Vec<usize> {
+    let mut rank = vec![0; inst.num_tasks()];
+    for (i, &t) in priority.iter().enumerate() {
+        rank[t] = i;
+    }
+    by_rank_after(&rank, |t| inst.succs(t), |t| inst.preds(t))
+}
+
+/// Kahn's algorithm by rank: repeatedly the lowest-ranked task all of whose `before` tasks are
+/// taken; `after` lists the tasks each one releases.
+fn by_rank_after<'i>(
+    rank: &[usize],
+    before: impl Fn(usize) -> &'i [usize],
+    after: impl Fn(usize) -> &'i [usize],
+) -> Vec<usize> {
+    let n = rank.len();
+    let mut waiting: Vec<usize> = (0..n).map(|t| before(t).len()).collect();
     let mut heap: BinaryHeap<Reverse<(usize, usize)>> = (0..n)
         .filter(|&t| waiting[t] == 0)
         .map(|t| Reverse((rank[t], t)))
@@ -322,7 +347,7 @@ pub fn priority_topological_order(inst: &Instance, priority: &[usize]) -> Vec<us
     let mut order = Vec::with_capacity(n);
     while let Some(Reverse((_, t))) = heap.pop() {
         order.push(t);
-        for &s in inst.succs(t) {
+        for &s in after(t) {
             waiting[s] -= 1;
             if waiting[s] == 0 {
                 heap.push(Reverse((rank[s], s)));

@@ -7,6 +7,7 @@ mod evaluate;
 mod profile;
 pub mod render;
 
+pub(crate) use builder::priority_reverse_topological_order;
 pub use builder::{Timetable, build, priority_topological_order};
 pub use check::{Violation, check};
 pub use evaluate::{Metrics, evaluate};

@@ -167,14 +167,21 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     let contradictions = analysis.contradictions();
     for (row, what) in &contradictions {
-        eprintln!(
-            "error: {} {}: value {:?} is below {what}",
-            row.instance, row.solver, row.value
-        );
+        if what.starts_with("its bound") {
+            eprintln!(
+                "error: {} {}: bound {:?} is above a value reached (the run's best or the set's proven optimum)",
+                row.instance, row.solver, row.bound
+            );
+        } else {
+            eprintln!(
+                "error: {} {}: value {:?} is below {what}",
+                row.instance, row.solver, row.value
+            );
+        }
     }
     if contradictions
         .iter()
-        .any(|(_, what)| what.starts_with("a bound"))
+        .any(|(_, what)| what.starts_with("a bound") || what.starts_with("its bound"))
     {
         outcome = Outcome::Failed;
     }

@@ -16,9 +16,9 @@
 
 use crate::error::Error;
 use crate::model::Instance;
-use crate::schedule::{Profile, Schedule, Timetable, priority_topological_order};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::schedule::{
+    Profile, Schedule, build, priority_reverse_topological_order, priority_topological_order,
+};
 
 /// At most this many backward + forward rounds; each round that does not improve stops early.
 const MAX_ROUNDS: usize = 4;
@@ -35,15 +35,34 @@ pub fn justify(inst: &Instance, schedule: &Schedule) -> Result<Schedule, Error> 
             "justification needs a complete schedule (every task exactly once)".into(),
         ));
     };
-    let mut best = schedule.clone();
-    let mut best_value = best.value(inst);
-    for _ in 0..MAX_ROUNDS {
-        let order = backward_order(inst, &best, &device);
-        let forward = forward_pass(inst, &order, &device)?;
-        let value = forward.value(inst);
-        if value < best_value - 1e-9 * best_value.abs().max(1.0) {
-            best = forward;
-            best_value = value;
+    let value = schedule.value(inst);
+    Ok(
+        match justify_rounds(inst, schedule, &device, value, MAX_ROUNDS)? {
+            Some((better, _, _)) => better,
+            None => schedule.clone(),
+        },
+    )
+}
+
+/// Up to `rounds` forward–backward rounds from `schedule` (of value `value`, devices `device`);
+/// the best schedule found, the order the builder placed its tasks in (building that order on
+/// `device` gives the schedule again) and its value — `None` when no round improves.
+pub(crate) fn justify_rounds(
+    inst: &Instance,
+    schedule: &Schedule,
+    device: &[usize],
+    value: f64,
+    rounds: usize,
+) -> Result<Option<(Schedule, Vec<usize>, f64)>, Error> {
+    let mut best: Option<(Schedule, Vec<usize>, f64)> = None;
+    for _ in 0..rounds {
+        let current = best.as_ref().map_or(schedule, |b| &b.0);
+        let current_value = best.as_ref().map_or(value, |b| b.2);
+        let order = priority_topological_order(inst, &backward_order(inst, current, device));
+        let forward = forward_pass(inst, &order, device)?;
+        let v = forward.value(inst);
+        if v < current_value - 1e-9 * current_value.abs().max(1.0) {
+            best = Some((forward, order, v));
         } else {
             break;
         }
@@ -78,7 +97,7 @@ fn backward_order(inst: &Instance, schedule: &Schedule, device: &[usize]) -> Vec
             .then(b.cmp(&a))
     });
     let mut mirror_end = vec![0.0; n];
-    for t in reverse_topological(inst, &by_end) {
+    for t in priority_reverse_topological_order(inst, &by_end) {
         let d = device[t];
         let p = inst.ptime(t, d);
         let ready = inst
@@ -98,39 +117,9 @@ fn backward_order(inst: &Instance, schedule: &Schedule, device: &[usize]) -> Vec
     order
 }
 
-/// `priority` made consistent with the reversed precedence: repeatedly the most urgent task whose
-/// successors are all taken.
-fn reverse_topological(inst: &Instance, priority: &[usize]) -> Vec<usize> {
-    let n = inst.num_tasks();
-    let mut rank = vec![0; n];
-    for (i, &t) in priority.iter().enumerate() {
-        rank[t] = i;
-    }
-    let mut waiting: Vec<usize> = (0..n).map(|t| inst.succs(t).len()).collect();
-    let mut heap: BinaryHeap<Reverse<(usize, usize)>> = (0..n)
-        .filter(|&t| waiting[t] == 0)
-        .map(|t| Reverse((rank[t], t)))
-        .collect();
-    let mut order = Vec::with_capacity(n);
-    while let Some(Reverse((_, t))) = heap.pop() {
-        order.push(t);
-        for &p in inst.preds(t) {
-            waiting[p] -= 1;
-            if waiting[p] == 0 {
-                heap.push(Reverse((rank[p], p)));
-            }
-        }
-    }
-    order
-}
-
 /// The schedule the builder makes from `order`, each task on its device.
 fn forward_pass(inst: &Instance, order: &[usize], device: &[usize]) -> Result<Schedule, Error> {
-    let mut tt = Timetable::new(inst);
-    for t in priority_topological_order(inst, order) {
-        tt.place(t, device[t])?;
-    }
-    tt.into_schedule()
+    build(inst, order, device)
 }
 
 #[cfg(test)]

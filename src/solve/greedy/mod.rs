@@ -19,6 +19,7 @@ use std::time::Instant;
 
 pub use batch::BatchRule;
 pub use justify::justify;
+pub(crate) use justify::justify_rounds;
 pub use list::DeviceRule;
 
 /// One greedy rule. Each is a [`Solver`] named as on the command line.

@@ -6,6 +6,11 @@
 //! where it completes first (the genome is repaired to match). So every decoded schedule is
 //! feasible by construction.
 //!
+//! For the makespan of an instance that is not independent (precedence, releases, shared
+//! devices, …), each decoded schedule gets one forward–backward justification round
+//! ([`crate::solve::greedy::justify`]) and, when that improves it, the genome's order becomes
+//! the justified schedule's (Valls, Ballestín & Quintanilla 2005: "justification pays").
+//!
 //! Two objective-specific shortcuts evaluate without building a timetable, when the instance
 //! [is independent](Instance::is_independent) and no capacity is exceeded:
 //! - makespan: max over used devices of available_from + load;
@@ -15,6 +20,7 @@
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::{Schedule, Timetable, build, priority_topological_order};
+use crate::solve::greedy::justify_rounds;
 
 /// A candidate solution: a device per task and a priority order of the tasks.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +64,9 @@ pub struct Evaluator<'a> {
     inst: &'a Instance,
     mode: Mode,
     has_capacity: bool,
+    /// Makespan of a non-independent instance: each decoded schedule is improved by one
+    /// forward–backward justification round, and its order written back into the genome.
+    justify: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -72,6 +81,7 @@ impl<'a> Evaluator<'a> {
             inst,
             mode,
             has_capacity: inst.devices().iter().any(|d| d.capacity.is_some()),
+            justify: mode == Mode::Timetable && inst.objective() == Objective::Makespan,
         }
     }
 
@@ -109,6 +119,18 @@ impl<'a> Evaluator<'a> {
                 Some(s) => match self.mode {
                     Mode::Loads => loads_makespan(self.inst, &g.device),
                     Mode::Smith => smith_value(self.inst, &g.device),
+                    Mode::Timetable if self.justify => {
+                        let v = s.value(self.inst);
+                        match justify_rounds(self.inst, &s, &g.device, v, 1) {
+                            Ok(Some((_, order, better))) => {
+                                // Lamarckian: the genome becomes the justified schedule's
+                                // order, which rebuilds it exactly.
+                                g.order = order;
+                                better
+                            }
+                            _ => v,
+                        }
+                    }
                     Mode::Timetable => s.value(self.inst),
                 },
                 None => f64::INFINITY,

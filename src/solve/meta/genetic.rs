@@ -9,7 +9,9 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use super::local_search::{self, Budget};
-use super::{deadline, greedy_genomes, lns, no_worse_than_greedy, perturb, rng_stream};
+use super::{
+    deadline, greedy_genomes, lns, no_worse_than_greedy, perturb, rng_stream, trivial_lower_bound,
+};
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::Schedule;
@@ -256,8 +258,12 @@ impl Genetic {
         // Under a time limit the clock decides: generation and stagnation limits apply only to
         // untimed runs.
         let timed = deadline.is_some();
+        // A timed run also stops once it reaches a lower bound that needs no solving.
+        let lower_bound = trivial_lower_bound(inst);
         while timed || (generations < self.max_generations && since_best < self.stagnation) {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+            if deadline.is_some_and(|d| Instant::now() >= d)
+                || (timed && best.value <= lower_bound + 1e-9 * lower_bound.abs().max(1.0))
+            {
                 break;
             }
             let epoch = if timed {

@@ -31,7 +31,7 @@ pub use plan::LAGRANGE_CELLS;
 
 use super::{SolveOptions, SolveReport, Solver, Status};
 use crate::error::Error;
-use crate::model::Instance;
+use crate::model::{Instance, Objective};
 use crate::schedule::{Schedule, build};
 use engine::{LARGE_MODEL_ROWS, SETUP_SECONDS_PER_ROW, decode, infeasibility_reason, to_highs};
 use highs::{HighsModelStatus, HighsSolutionStatus};
@@ -361,7 +361,9 @@ impl Milp {
         let lagrange_bound = lagrange.map(|l| l.bound);
         // Improving schedules need value ≤ UB − 1 (integral) or ≤ UB: the model holds exactly
         // the cells they can use.
-        let reduced_integral = lagrange.is_some_and(|l| l.integral);
+        let reduced_integral = lagrange.is_some_and(|l| l.integral) || plan.strict;
+        let unit = plan.time_grid.as_ref().map(|tg| tg.grid.unit);
+        let strict = plan.strict;
 
         // The relaxation alone may prove the warm start optimal.
         if let (Some(b), Some((schedule, value, source))) = (lagrange_bound, &warm)
@@ -435,6 +437,13 @@ impl Milp {
         let bound = match (bound, lagrange_bound) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
+        };
+        // On an exact grid every makespan is a multiple of the unit: round the bound up.
+        let bound = match (bound, unit) {
+            (Some(b), Some(u)) if inst.objective() == Objective::Makespan => {
+                Some((b / u - 1e-6).ceil() * u)
+            }
+            (b, _) => b,
         };
         let hgap = solved.mip_gap();
         let mut report = SolveReport {
@@ -533,11 +542,16 @@ impl Milp {
                 // then reported as feasible, not optimal).
                 let tol = 1e-6 * value.abs().max(1.0);
                 let at_bound = bound.is_none_or(|b| value <= b + tol);
-                report.status = if proven && at_bound && hgap <= self.mip_gap.max(1e-9) {
-                    Status::Optimal
-                } else {
-                    Status::Feasible
-                };
+                // A strict model's bound (no schedule in it below b) proves the warm start when
+                // b reaches its value: nothing shorter exists.
+                let strict_proof =
+                    strict && source != "milp" && bound.is_some_and(|b| b >= value - tol);
+                report.status =
+                    if (proven && at_bound && hgap <= self.mip_gap.max(1e-9)) || strict_proof {
+                        Status::Optimal
+                    } else {
+                        Status::Feasible
+                    };
                 if let Some(b) = report.bound {
                     // A bound above the value can only come from tolerances: clamp it.
                     report.bound = Some(b.min(value));

@@ -52,6 +52,10 @@ pub(super) struct Plan {
     pub(super) why: Option<String>,
     /// The time-indexed model was asked for by name.
     pub(super) forced: bool,
+    /// A makespan model that holds only the schedules better than the known one by at least one
+    /// time unit (every makespan is a multiple of the unit): infeasible means the known schedule
+    /// is optimal, and its bound counts only below the known value.
+    pub(super) strict: bool,
 }
 
 /// A time-indexed model's grid, its cells and which of them are kept.
@@ -91,6 +95,7 @@ impl Milp {
                 time_grid: None,
                 why: None,
                 forced: false,
+                strict: false,
             });
         }
         let disjunctive = |why: String| match formulation::shared_device(inst) {
@@ -99,6 +104,7 @@ impl Milp {
                 time_grid: None,
                 why: Some(why),
                 forced: false,
+                strict: false,
             }),
             Some(d) => Err(Error::Usage(format!(
                 "{why}; the disjunctive formulation cannot replace it: it runs one task at a \
@@ -118,11 +124,21 @@ impl Milp {
             Err(off) => return disjunctive(format!("auto: no exact time grid: {off}")),
         };
         let grid = Grid::new(inst, unit);
+        // Solving a makespan with a known schedule: only better schedules need room, and they
+        // end at least one unit earlier.
+        let strict = will_reduce
+            && inst.objective() == Objective::Makespan
+            && self.min_utilization.is_none()
+            && upper_bound.is_some_and(|ub| ub - unit >= 0.0);
         let windows = grid::windows(
             inst,
             &grid,
             Horizon {
-                upper_bound,
+                upper_bound: if strict {
+                    upper_bound.map(|ub| ub - unit)
+                } else {
+                    upper_bound
+                },
                 move_free_tasks_last: self.min_utilization.is_none(),
             },
         );
@@ -148,8 +164,13 @@ impl Milp {
         Ok(Plan {
             formulation: Formulation::TimeIndexed,
             why: Some(format!(
-                "{}exact time grid of unit {unit}, {periods} periods, {cells} start columns{}",
+                "{}exact time grid of unit {unit}, {periods} periods, {cells} start columns{}{}",
                 if forced { "" } else { "auto: " },
+                if strict {
+                    ", only schedules at least one unit shorter than the warm start"
+                } else {
+                    ""
+                },
                 if over_budget && !forced {
                     format!(
                         " (more than the budget of {budget}, but the only model of shared devices)"
@@ -165,6 +186,7 @@ impl Milp {
                 lagrange: None,
             }),
             forced,
+            strict,
         })
     }
 

@@ -255,6 +255,107 @@ fn device_rows(ti: &Ti, d: usize, b: &mut Built) {
         let count = |t: usize| if inst.is_exclusive(t) { all } else { 1.0 };
         resource_rows(ti, d, &count, all, b);
     }
+    // Cliques of tasks no two of which can run together here: at most one of them at a time.
+    for clique in incompatible_cliques(inst, d, &on) {
+        let mut member = vec![false; inst.num_tasks()];
+        clique.iter().for_each(|&t| member[t] = true);
+        resource_rows(ti, d, &|t| if member[t] { 1.0 } else { 0.0 }, 1.0, b);
+    }
+}
+
+/// Most cliques [`incompatible_cliques`] returns per device.
+const MAX_CLIQUES: usize = 64;
+
+/// Cliques (of 3 tasks or more) of the tasks `on` device d that can never overlap there: a
+/// resource both demand more of than the capacity, an exclusive task, or a precedence path
+/// between them. Greedy: from each task, by decreasing number of incompatible tasks, grow a
+/// clique in that order; duplicates are dropped. Each gives a row per period ("at most one of
+/// them runs"), which the resource rows do not imply in the LP relaxation (Christofides, Alvarez-
+/// Valdes & Tamarit 1987).
+fn incompatible_cliques(inst: &Instance, d: usize, on: &[usize]) -> Vec<Vec<usize>> {
+    let k = on.len();
+    if k < 3 {
+        return Vec::new();
+    }
+    let r = inst.num_resources();
+    let reach = precedence_reach(inst, on);
+    let clash = |i: usize, j: usize| -> bool {
+        let (a, b) = (on[i], on[j]);
+        inst.is_exclusive(a)
+            || inst.is_exclusive(b)
+            || reach[i][j]
+            || reach[j][i]
+            || (0..r).any(|x| {
+                let cap = inst.resource_capacity(d, x);
+                inst.demand_of(a)[x] + inst.demand_of(b)[x] > cap * (1.0 + 1e-9) + 1e-9
+            })
+    };
+    let mut adj = vec![vec![false; k]; k];
+    for i in 0..k {
+        for j in i + 1..k {
+            let c = clash(i, j);
+            adj[i][j] = c;
+            adj[j][i] = c;
+        }
+    }
+    let degree: Vec<usize> = adj
+        .iter()
+        .map(|row| row.iter().filter(|&&c| c).count())
+        .collect();
+    let mut by_degree: Vec<usize> = (0..k).collect();
+    by_degree.sort_by(|&a, &b| degree[b].cmp(&degree[a]).then(a.cmp(&b)));
+    let mut cliques: Vec<Vec<usize>> = Vec::new();
+    for &seed in &by_degree {
+        if degree[seed] < 2 {
+            break;
+        }
+        let mut clique = vec![seed];
+        for &c in &by_degree {
+            if c != seed && clique.iter().all(|&m| adj[m][c]) {
+                clique.push(c);
+            }
+        }
+        if clique.len() >= 3 {
+            let mut tasks: Vec<usize> = clique.iter().map(|&i| on[i]).collect();
+            tasks.sort_unstable();
+            if !cliques.contains(&tasks) {
+                cliques.push(tasks);
+                if cliques.len() >= MAX_CLIQUES {
+                    break;
+                }
+            }
+        }
+    }
+    cliques
+}
+
+/// reach[i][j]: a precedence path leads from on[i] to on[j].
+fn precedence_reach(inst: &Instance, on: &[usize]) -> Vec<Vec<bool>> {
+    let n = inst.num_tasks();
+    let mut index = vec![usize::MAX; n];
+    on.iter().enumerate().for_each(|(i, &t)| index[t] = i);
+    let mut reach = vec![vec![false; on.len()]; on.len()];
+    if !inst.has_precedence() {
+        return reach;
+    }
+    // Descendants of every task (over all tasks), as sets of positions in `on`.
+    let mut below: Vec<Vec<bool>> = vec![Vec::new(); n];
+    for &t in inst.topological_order().iter().rev() {
+        let mut set = vec![false; on.len()];
+        for &s in inst.succs(t) {
+            if index[s] != usize::MAX {
+                set[index[s]] = true;
+            }
+            for (x, &y) in set.iter_mut().zip(&below[s]) {
+                *x |= y;
+            }
+        }
+        below[t] = set;
+    }
+    for (i, &t) in on.iter().enumerate() {
+        reach[i] = std::mem::take(&mut below[t]);
+    }
+    reach
 }
 
 /// At every period q of device d, the runs covering q use at most `capacity`, task t using
@@ -554,7 +655,7 @@ fn objective(ti: &Ti, side: Side, b: &mut Built) {
 }
 
 /// C_max ≥ Σ_{d,s} (s + p)·u·x[t,d,s] for every task without successors, and C_max ≥ each
-/// device's load (Σ p·u·x on it).
+/// device's load (Σ p·u·x on it) — on a shared device, each resource's energy instead.
 fn makespan_rows(ti: &Ti, b: &mut Built) -> Variable {
     let inst = ti.inst;
     let u = ti.grid.unit;
@@ -585,24 +686,49 @@ fn makespan_rows(ti: &Ti, b: &mut Built) -> Variable {
         b.constraints.push(e.leq(0.0));
     }
     for d in 0..inst.num_devices() {
-        let mut e = Expression::with_capacity(inst.num_tasks());
-        let mut any = false;
-        for (t, runs) in ti.runs.iter().enumerate() {
-            for r in runs.iter().filter(|r| r.device == d) {
-                let p = ti.p(t, d);
-                if p == 0 {
-                    continue;
-                }
-                any = true;
-                for &v in &r.vars {
-                    e.add_mul(p as f64 * u, v);
+        if inst.has_sharing() && inst.offers_resources(d) {
+            // Tasks overlap here: the load bounds nothing, each resource's energy does.
+            for k in 0..inst.num_resources() {
+                let cap = inst.resource_capacity(d, k);
+                if cap > 0.0 {
+                    let share = |t: usize| {
+                        if inst.is_exclusive(t) {
+                            1.0
+                        } else {
+                            inst.demand_of(t)[k] / cap
+                        }
+                    };
+                    energy_row(ti, d, &share, cmax, b);
                 }
             }
-        }
-        if any {
-            e.add_mul(-1.0, cmax);
-            b.constraints.push(e.leq(0.0));
+        } else {
+            energy_row(ti, d, &|_| 1.0, cmax, b);
         }
     }
     cmax
+}
+
+/// C_max ≥ Σ_{t,s} share(t)·p·u·x[t,d,s]: the tasks on device d hold at most one whole device
+/// (share 1 for a task that runs alone, its demand over the capacity for one that shares).
+fn energy_row(ti: &Ti, d: usize, share: &dyn Fn(usize) -> f64, cmax: Variable, b: &mut Built) {
+    let u = ti.grid.unit;
+    let mut e = Expression::with_capacity(ti.inst.num_tasks());
+    let mut any = false;
+    for (t, runs) in ti.runs.iter().enumerate() {
+        for r in runs.iter().filter(|r| r.device == d) {
+            let p = ti.p(t, d);
+            let a = share(t);
+            if p == 0 || a == 0.0 {
+                continue;
+            }
+            any = true;
+            for &v in &r.vars {
+                e.add_mul(a * p as f64 * u, v);
+            }
+        }
+    }
+    if any {
+        e.add_mul(-1.0, cmax);
+        b.constraints.push(e.leq(0.0));
+    }
 }

@@ -1,7 +1,9 @@
 //! The `ai-cluster` and `pipeline` families: the device catalogue, the task types and the
 //! mixed-cluster generator.
 
-use super::draw::{apportion, draw_count, estimated_makespan, round1, round2, uniform};
+use super::draw::{
+    apportion, draw_count, draw_dues, estimated_makespan, fastest, round1, round2, uniform,
+};
 use super::{
     Family, GeneratorParams, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES, STREAM_RELEASES,
     STREAM_TASKS, STREAM_WORKFLOWS,
@@ -311,16 +313,15 @@ pub(super) fn cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, Vec<
     let mut rng = rng_stream(seed, STREAM_DUES);
     let mut order: Vec<usize> = (0..drafts.len()).collect();
     order.sort_by_key(|&i| drafts[i].ty.stage());
-    let mut due = vec![0.0; drafts.len()];
-    for &v in &order {
-        let ready = preds[v]
-            .iter()
-            .map(|&u| due[u])
-            .fold(drafts[v].task.release, f64::max);
-        let fastest = drafts[v].time.iter().copied().fold(f64::INFINITY, f64::min);
-        let slack = uniform(&mut rng, 1.0, params.due_slack);
-        due[v] = round2(ready + slack * fastest);
-        drafts[v].task.due = Some(due[v]);
+    let due = draw_dues(
+        order,
+        &preds,
+        |v| (drafts[v].task.release, fastest(&drafts[v].time)),
+        params.due_slack,
+        &mut rng,
+    );
+    for (d, due) in drafts.iter_mut().zip(due) {
+        d.task.due = Some(due);
     }
 
     (devices, drafts.into_iter().map(|d| d.task).collect())

@@ -74,6 +74,31 @@ pub(super) fn exp10(x: f64) -> f64 {
     scale * sum
 }
 
+/// Due dates, taking the tasks in `order` (predecessors first): due(v) = max(release(v), due
+/// dates of v's predecessors) + s × fastest(v), s ~ U[1, due_slack), rounded to 2 decimals.
+/// `release_fastest(v)` gives task v's release and its fastest time.
+pub(super) fn draw_dues(
+    order: impl IntoIterator<Item = usize>,
+    preds: &[Vec<usize>],
+    release_fastest: impl Fn(usize) -> (f64, f64),
+    due_slack: f64,
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
+    let mut due = vec![0.0; preds.len()];
+    for v in order {
+        let (release, fastest) = release_fastest(v);
+        let ready = preds[v].iter().map(|&u| due[u]).fold(release, f64::max);
+        let slack = uniform(rng, 1.0, due_slack);
+        due[v] = round2(ready + slack * fastest);
+    }
+    due
+}
+
+/// The smallest of a task's times (∞ for none).
+pub(super) fn fastest(times: &[f64]) -> f64 {
+    times.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

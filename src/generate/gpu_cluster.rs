@@ -2,7 +2,9 @@
 //! memory are shared resources, running deep-learning jobs drawn as in Gavel (Narayanan et al.,
 //! OSDI 2020), with the job times per GPU type from Gavel's measured throughputs.
 
-use super::draw::{apportion, draw_count, estimated_makespan, exp10, round1, round2, uniform};
+use super::draw::{
+    apportion, draw_count, draw_dues, estimated_makespan, exp10, fastest, round1, round2, uniform,
+};
 use super::{
     GeneratorParams, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES, STREAM_RELEASES, STREAM_TASKS,
 };
@@ -183,10 +185,7 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
         .collect();
     // L: the fluid estimate over the copies each node holds at once, but at least the longest
     // job's fastest time (with few jobs, one long job sets the makespan).
-    let longest = drafts
-        .iter()
-        .map(|d| d.time.iter().copied().fold(f64::INFINITY, f64::min))
-        .fold(0.0, f64::max);
+    let longest = drafts.iter().map(|d| fastest(&d.time)).fold(0.0, f64::max);
     let fluid = estimated_makespan(drafts.iter().map(|d| &d.fluid[..]));
     let horizon = params.release_spread * fluid.max(longest);
 
@@ -219,16 +218,15 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
     // Due dates in file order (predecessors first): max(release, dues of the predecessors) +
     // s × fastest time, s ~ U[1, due_slack).
     let mut rng = rng_stream(seed, STREAM_DUES);
-    let mut due = vec![0.0; drafts.len()];
-    for v in 0..drafts.len() {
-        let ready = preds[v]
-            .iter()
-            .map(|&u| due[u])
-            .fold(drafts[v].task.release, f64::max);
-        let fastest = drafts[v].time.iter().copied().fold(f64::INFINITY, f64::min);
-        let slack = uniform(&mut rng, 1.0, params.due_slack);
-        due[v] = round2(ready + slack * fastest);
-        drafts[v].task.due = Some(due[v]);
+    let due = draw_dues(
+        0..drafts.len(),
+        &preds,
+        |v| (drafts[v].task.release, fastest(&drafts[v].time)),
+        params.due_slack,
+        &mut rng,
+    );
+    for (d, due) in drafts.iter_mut().zip(due) {
+        d.task.due = Some(due);
     }
     let ids: Vec<String> = drafts.iter().map(|d| d.task.id.clone()).collect();
     let tasks = drafts

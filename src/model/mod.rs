@@ -7,6 +7,7 @@
 
 mod instance;
 mod objective;
+mod resources;
 
 pub use instance::Instance;
 pub use objective::Objective;

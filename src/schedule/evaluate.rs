@@ -69,15 +69,8 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
         busy[a.device] += dur;
         if instance.offers_resources(a.device) {
             runs[a.device].push((a.start, a.end));
-            let demand = instance.demand_of(a.task);
-            for k in 0..r {
-                // An exclusive task holds the whole device.
-                let amount = if instance.is_exclusive(a.task) {
-                    instance.resource_capacity(a.device, k)
-                } else {
-                    demand[k]
-                };
-                held[a.device][k] += amount * dur;
+            for (k, h) in held[a.device].iter_mut().enumerate() {
+                *h += instance.held(a.task, a.device, k) * dur;
             }
         }
         total_cost += dev.cost_rate * dur;

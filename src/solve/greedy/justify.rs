@@ -59,7 +59,7 @@ pub(crate) fn justify_rounds(
         let current = best.as_ref().map_or(schedule, |b| &b.0);
         let current_value = best.as_ref().map_or(value, |b| b.2);
         let order = priority_topological_order(inst, &backward_order(inst, current, device));
-        let forward = forward_pass(inst, &order, device)?;
+        let forward = build(inst, &order, device)?;
         let v = forward.value(inst);
         if v < current_value - 1e-9 * current_value.abs().max(1.0) {
             best = Some((forward, order, v));
@@ -117,11 +117,6 @@ fn backward_order(inst: &Instance, schedule: &Schedule, device: &[usize]) -> Vec
     order
 }
 
-/// The schedule the builder makes from `order`, each task on its device.
-fn forward_pass(inst: &Instance, order: &[usize], device: &[usize]) -> Result<Schedule, Error> {
-    build(inst, order, device)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,7 +164,7 @@ mod tests {
             let mut order: Vec<usize> = (0..inst.num_tasks()).collect();
             order.shuffle(&mut rng);
             let device = vec![0; inst.num_tasks()];
-            let start = forward_pass(&inst, &order, &device).unwrap();
+            let start = build(&inst, &order, &device).unwrap();
             let better = justify(&inst, &start).unwrap();
             assert!(better.violations(&inst).is_empty(), "{:?}", better);
             let (before, after) = (start.value(&inst), better.value(&inst));

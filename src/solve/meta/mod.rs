@@ -207,14 +207,7 @@ pub fn makespan_lower_bound(inst: &Instance) -> f64 {
                     continue;
                 }
                 let energy: f64 = (0..n)
-                    .map(|t| {
-                        let share = if inst.is_exclusive(t) {
-                            1.0
-                        } else {
-                            inst.demand_of(t)[k] / cap
-                        };
-                        share * inst.ptime(t, 0)
-                    })
+                    .map(|t| inst.held(t, 0, k) / cap * inst.ptime(t, 0))
                     .sum();
                 bound = bound.max(from + energy);
             }
@@ -239,14 +232,7 @@ pub fn makespan_lower_bound(inst: &Instance) -> f64 {
                 .map(|t| {
                     inst.eligible(t)
                         .iter()
-                        .map(|&d| {
-                            let held = if inst.shares(t, d) {
-                                inst.demand_of(t)[k]
-                            } else {
-                                inst.resource_capacity(d, k)
-                            };
-                            held * inst.ptime(t, d)
-                        })
+                        .map(|&d| inst.held(t, d, k) * inst.ptime(t, d))
                         .fold(f64::INFINITY, f64::min)
                 })
                 .sum();

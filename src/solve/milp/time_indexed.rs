@@ -691,14 +691,7 @@ fn makespan_rows(ti: &Ti, b: &mut Built) -> Variable {
             for k in 0..inst.num_resources() {
                 let cap = inst.resource_capacity(d, k);
                 if cap > 0.0 {
-                    let share = |t: usize| {
-                        if inst.is_exclusive(t) {
-                            1.0
-                        } else {
-                            inst.demand_of(t)[k] / cap
-                        }
-                    };
-                    energy_row(ti, d, &share, cmax, b);
+                    energy_row(ti, d, &|t| inst.held(t, d, k) / cap, cmax, b);
                 }
             }
         } else {

@@ -3,10 +3,10 @@
 //! passes the checker and whose reported value equals an independent recomputation — or, only when
 //! some device has a capacity, a clear solve error.
 
+mod common;
+use common::recompute;
 use hetsched::solve::greedy::{BestGreedy, GreedyRule};
-use hetsched::{
-    Device, Error, Instance, InstanceData, Objective, Schedule, SolveOptions, Solver, Task,
-};
+use hetsched::{Device, Error, Instance, InstanceData, Objective, SolveOptions, Solver, Task};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -109,27 +109,6 @@ fn build(spec: &Spec) -> Option<Instance> {
         tasks,
     };
     Instance::new(data).ok()
-}
-
-/// Objective value computed here, independently of the library's evaluator.
-fn recompute(inst: &Instance, s: &Schedule) -> f64 {
-    let a = &s.assignments;
-    match inst.objective() {
-        Objective::Makespan => a.iter().map(|x| x.end).fold(0.0, f64::max),
-        Objective::WeightedCompletion => a.iter().map(|x| inst.task(x.task).weight * x.end).sum(),
-        Objective::WeightedTardiness => a
-            .iter()
-            .map(|x| {
-                let t = inst.task(x.task);
-                t.due.map_or(0.0, |d| t.weight * (x.end - d).max(0.0))
-            })
-            .sum(),
-        Objective::TotalCost => a
-            .iter()
-            .map(|x| inst.device(x.device).cost_rate * (x.end - x.start))
-            .sum(),
-        Objective::AssignmentCost => a.iter().map(|x| inst.cost(x.task, x.device)).sum(),
-    }
 }
 
 proptest! {

@@ -4,28 +4,12 @@
 //! never worse than its warm start — with the formulation chosen automatically, and with the
 //! time-indexed and the disjunctive formulations forced on every instance.
 
+mod common;
+use common::Rng;
 use hetsched::schedule::{Timetable, build};
 use hetsched::solve::greedy::BestGreedy;
 use hetsched::solve::milp::{Formulation, Milp};
 use hetsched::{Device, Instance, InstanceData, Objective, SolveOptions, Solver, Status, Task};
-
-/// splitmix64: a tiny deterministic generator, so the instances are the same on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, k: u64) -> u64 {
-        self.next() % k
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-}
 
 fn random_instance(rng: &mut Rng, objective: Objective) -> Option<Instance> {
     let m = 1 + rng.below(3) as usize;

@@ -7,6 +7,8 @@
 //! - exactness: on tiny cumulative instances the time-indexed MILP's optimum equals the optimum
 //!   of an exhaustive search through the schedule builder.
 
+mod common;
+use common::{Rng, recompute};
 use hetsched::schedule::Timetable;
 use hetsched::solve::greedy::{BestGreedy, GreedyRule};
 use hetsched::solve::meta::{Genetic, IteratedLocalSearch};
@@ -16,24 +18,6 @@ use hetsched::{
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// splitmix64: the same instances on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, k: u64) -> u64 {
-        self.next() % k
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-}
 
 /// A random instance: `max_tasks` tasks at most on `max_devices` devices at most; integer data
 /// when `integer` (for the exact comparison), else fractional times.
@@ -116,27 +100,6 @@ fn random_instance(
         tasks,
     })
     .ok()
-}
-
-/// Objective value computed here, independently of the library's evaluator.
-fn recompute(inst: &Instance, s: &Schedule) -> f64 {
-    let a = &s.assignments;
-    match inst.objective() {
-        Objective::Makespan => a.iter().map(|x| x.end).fold(0.0, f64::max),
-        Objective::WeightedCompletion => a.iter().map(|x| inst.task(x.task).weight * x.end).sum(),
-        Objective::WeightedTardiness => a
-            .iter()
-            .map(|x| {
-                let t = inst.task(x.task);
-                t.due.map_or(0.0, |d| t.weight * (x.end - d).max(0.0))
-            })
-            .sum(),
-        Objective::TotalCost => a
-            .iter()
-            .map(|x| inst.device(x.device).cost_rate * (x.end - x.start))
-            .sum(),
-        Objective::AssignmentCost => a.iter().map(|x| inst.cost(x.task, x.device)).sum(),
-    }
 }
 
 /// An independent capacity check: at the midpoint of every elementary interval between two

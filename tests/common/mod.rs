@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests (each test file includes what it uses).
+#![allow(dead_code)]
+
+use hetsched::{Instance, Objective, Schedule};
+
+/// splitmix64: a tiny deterministic generator, so the instances are the same on every run.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, k: u64) -> u64 {
+        self.next() % k
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// Objective value computed here, independently of the library's evaluator.
+pub fn recompute(inst: &Instance, s: &Schedule) -> f64 {
+    let a = &s.assignments;
+    match inst.objective() {
+        Objective::Makespan => a.iter().map(|x| x.end).fold(0.0, f64::max),
+        Objective::WeightedCompletion => a.iter().map(|x| inst.task(x.task).weight * x.end).sum(),
+        Objective::WeightedTardiness => a
+            .iter()
+            .map(|x| {
+                let t = inst.task(x.task);
+                t.due.map_or(0.0, |d| t.weight * (x.end - d).max(0.0))
+            })
+            .sum(),
+        Objective::TotalCost => a
+            .iter()
+            .map(|x| inst.device(x.device).cost_rate * (x.end - x.start))
+            .sum(),
+        Objective::AssignmentCost => a.iter().map(|x| inst.cost(x.task, x.device)).sum(),
+    }
+}

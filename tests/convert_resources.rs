@@ -289,58 +289,45 @@ fn convert_from_psplib_writes_a_loadable_instance() {
 
 #[test]
 fn bad_psplib_input_exits_2_naming_the_file() {
-    let (_tmp, f) = scratch(
-        "bad.sm",
-        &SMALL_SM.replace(
-            "   3        1          2           4   5",
-            "   3        1          3           4   5",
+    // (file, its text, the message expected besides the file's name)
+    let cases = [
+        (
+            "bad.sm",
+            SMALL_SM.replace(
+                "   3        1          2           4   5",
+                "   3        1          3           4   5",
+            ),
+            "job 3: 3 successors announced, 2 listed",
         ),
-    );
-    let name = f.to_str().unwrap();
-    assert_bad_input(
-        &["convert", "--from", "psplib", name],
-        &[name, "job 3: 3 successors announced, 2 listed"],
-    );
-    let (_tmp, f) = scratch(
-        "nr.sm",
-        &SMALL_SM.replace("nonrenewable              :  0", "nonrenewable :  2"),
-    );
-    let name = f.to_str().unwrap();
-    assert_bad_input(
-        &["convert", "--from", "psplib", name],
-        &[
-            name,
+        (
+            "nr.sm",
+            SMALL_SM.replace("nonrenewable              :  0", "nonrenewable :  2"),
             "2 nonrenewable resource(s): only renewable resources are supported",
-        ],
-    );
-    let (_tmp, f) = scratch(
-        "over.sm",
-        &SMALL_SM.replace(
-            "  3      1     4       0    5    0",
-            "  3      1     4       0    6    0",
         ),
-    );
-    let name = f.to_str().unwrap();
-    assert_bad_input(
-        &["convert", "--from", "psplib", name],
-        &[name, "job 3: demands 6 of R2 but its capacity is 5"],
-    );
-    // A cycle passes the parser and is named by validation, with the file.
-    let (_tmp, f) = scratch(
-        "cycle.sm",
-        &SMALL_SM.replace(
-            "   4        1          1           6",
-            "   4        1          2           6   2",
+        (
+            "over.sm",
+            SMALL_SM.replace(
+                "  3      1     4       0    5    0",
+                "  3      1     4       0    6    0",
+            ),
+            "job 3: demands 6 of R2 but its capacity is 5",
         ),
-    );
-    let name = f.to_str().unwrap();
-    assert_bad_input(&["convert", "--from", "psplib", name], &[name, "cycle"]);
-    let (_tmp, f) = scratch("empty.sm", "");
-    let name = f.to_str().unwrap();
-    assert_bad_input(
-        &["convert", "--from", "psplib", name],
-        &[name, "the file is empty"],
-    );
+        // A cycle passes the parser and is named by validation, with the file.
+        (
+            "cycle.sm",
+            SMALL_SM.replace(
+                "   4        1          1           6",
+                "   4        1          2           6   2",
+            ),
+            "cycle",
+        ),
+        ("empty.sm", String::new(), "the file is empty"),
+    ];
+    for (file, text, message) in &cases {
+        let (_tmp, f) = scratch(file, text);
+        let name = f.to_str().unwrap();
+        assert_bad_input(&["convert", "--from", "psplib", name], &[name, message]);
+    }
     assert_bad_input(
         &["convert", "--from", "psplib", "no/such/file.sm"],
         &["no/such/file.sm"],

@@ -610,3 +610,22 @@ fn bad_gavel_input_exits_2_naming_the_file() {
         &["--gpus-per-node only applies to --from gavel"],
     );
 }
+
+#[test]
+fn milp_proves_a_j30_optimum_by_propagation() {
+    use hetsched::solve::milp::Milp;
+    use hetsched::{Instance, SolveOptions, Solver, Status};
+    let options = SolveOptions {
+        time_limit: Some(std::time::Duration::from_secs(10)),
+        ..SolveOptions::default()
+    };
+    // j301_1 (optimum 43): one unit below the warm start, propagation empties a window.
+    let inst = Instance::new(psplib::read(&j30().join("j301_1.sm")).unwrap()).unwrap();
+    let report = Milp::default().solve(&inst, &options).unwrap();
+    let msg = report.message.clone().unwrap();
+    assert_eq!(report.status, Status::Optimal, "{msg}");
+    assert_eq!(report.value, Some(43.0), "{msg}");
+    assert!(msg.contains("proven optimal by propagation"), "{msg}");
+    let s = report.schedule.as_ref().unwrap();
+    assert!(s.violations(&inst).is_empty());
+}

@@ -76,7 +76,7 @@ impl Milp {
         let started = Instant::now();
         let requested = self.check_options(inst)?;
         let warm = self.greedy_warm_start(inst);
-        let plan: Plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false)?;
+        let plan: Plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false, None)?;
         let built = self.build(inst, &plan, None);
         let offset = built.offset;
         let method = format!(

@@ -21,6 +21,7 @@ mod grid;
 mod model;
 mod plan;
 mod price;
+mod propagate;
 mod time_indexed;
 
 pub use bound::{LowerBound, lower_bound};
@@ -38,6 +39,11 @@ use highs::{HighsModelStatus, HighsSolutionStatus};
 use model::Side;
 use plan::Priced;
 use std::time::Instant;
+
+/// Share of the time limit that propagation and its search on a strict makespan model may take
+/// (they stop there; the windows are valid whenever they stop). HiGHS gets the rest: on the 65
+/// PSPLIB j30 instances propagation left open, a 0.9 share proved 3 in 10 s, a 0.3 share none.
+const PROPAGATION_SHARE: f64 = 0.9;
 
 /// A solver that accepts a relative MIP gap at which it may stop.
 pub trait WithMipGap: Sized {
@@ -166,7 +172,7 @@ impl Milp {
     pub fn build_model(&self, inst: &Instance) -> Result<ModelSize, Error> {
         let requested = self.check_options(inst)?;
         let warm = self.greedy_warm_start(inst);
-        let plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false)?;
+        let plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false, None)?;
         let built = self.build(inst, &plan, None);
         let size = ModelSize {
             formulation: plan.formulation,
@@ -264,18 +270,51 @@ impl Solver for Milp {
             .sequences();
         let warm = self.warm_start(inst, options, sequencing);
         let upper_bound = warm.as_ref().map(|w| w.1);
-        let mut plan = self.plan(inst, requested, upper_bound, true)?;
+        let propagation = options
+            .time_limit
+            .map(|l| started + l.mul_f64(PROPAGATION_SHARE));
+        let mut warm = warm;
+        let mut plan = self.plan(inst, requested, upper_bound, true, propagation)?;
+        // A strict makespan model's search may find a shorter schedule: start again from it.
+        while let Some(found) = plan.found.take() {
+            let value = found.value(inst);
+            if warm.as_ref().is_some_and(|w| value >= w.1) {
+                break;
+            }
+            warm = Some((found, value, "propagation search"));
+            plan = self.plan(inst, requested, Some(value), true, propagation)?;
+        }
+        if let (Some(why), Some((schedule, value, source))) = (&plan.refuted, &warm) {
+            let mut report = SolveReport::feasible(self.name(), inst, schedule.clone(), started);
+            report.status = Status::Optimal;
+            report.bound = Some(*value);
+            report.message = Some(format!(
+                "formulation {}: {}; warm start from {source}, proven optimal by propagation \
+                 (no schedule is one unit shorter: {why}; HiGHS not needed)",
+                plan.formulation,
+                plan.why.as_deref().unwrap_or("")
+            ));
+            return Ok(report);
+        }
         match self.branch_and_price(inst, &plan, warm.as_ref(), options, started, true) {
             Some(Priced::Report(report)) => return Ok(report),
             Some(Priced::HandOff(root)) => {
                 let tg = plan.time_grid.as_mut().expect("branch-and-price ran on it");
                 let why = plan.why.get_or_insert_with(String::new);
                 why.push_str(&format!(
-                    "; column generation: root bound {}, {} of {} start columns kept, the rest \
-                     to HiGHS",
+                    "; column generation: root bound {}, {} of {} start columns kept, {}the \
+                     rest to HiGHS",
                     root.bound + 0.0,
                     root.kept,
-                    tg.cells.total
+                    tg.cells.total,
+                    if root.sequenced > 0 {
+                        format!(
+                            "backward sequencing undecided after {} nodes, ",
+                            root.sequenced
+                        )
+                    } else {
+                        String::new()
+                    }
                 ));
                 tg.keep = Some(root.keep.clone());
                 tg.lagrange = Some(root);
@@ -299,7 +338,18 @@ impl Solver for Milp {
             }
             None => self.reduce(inst, &mut plan, warm.as_ref(), options, started),
         }
-        self.solve_with_highs(inst, options, started, plan, warm)
+        let destructive = plan.lower_bound;
+        let mut report = self.solve_with_highs(inst, options, started, plan, warm)?;
+        // Propagation's bound may beat HiGHS's (and prove the schedule optimal).
+        if let (Some(b), Some(v)) = (destructive, report.value)
+            && report.bound.is_none_or(|hb| b > hb)
+        {
+            report.bound = Some(b.min(v));
+            if report.status == Status::Feasible && b >= v - 1e-9 * v.abs().max(1.0) {
+                report.status = Status::Optimal;
+            }
+        }
+        Ok(report)
     }
 }
 
@@ -318,7 +368,13 @@ impl Milp {
             (Some(s), Some(v), Some(w)) if v < w.1 => Some((s.clone(), v, "milp")),
             _ => warm,
         };
-        let Ok(plan) = self.plan(inst, self.formulation, start.as_ref().map(|w| w.1), true) else {
+        let Ok(plan) = self.plan(
+            inst,
+            self.formulation,
+            start.as_ref().map(|w| w.1),
+            true,
+            None,
+        ) else {
             return by_highs;
         };
         let Some(Priced::Report(mut report)) =

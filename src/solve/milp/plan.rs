@@ -4,6 +4,7 @@
 use super::formulation::{self, Formulation};
 use super::grid::{self, Cells, Grid, Horizon};
 use super::model::{self, Built};
+use super::propagate::{Outcome, destructive_bound, propagate};
 use super::{Milp, exact_unit, price, time_indexed};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -56,6 +57,13 @@ pub(super) struct Plan {
     /// time unit (every makespan is a multiple of the unit): infeasible means the known schedule
     /// is optimal, and its bound counts only below the known value.
     pub(super) strict: bool,
+    /// Propagation on a strict model's windows left no schedule: the known one is optimal
+    /// (why, in a sentence).
+    pub(super) refuted: Option<String>,
+    /// A schedule the strict model's search found (shorter than the known one).
+    pub(super) found: Option<Schedule>,
+    /// A lower bound on the makespan from propagation alone (see [`destructive_bound`]).
+    pub(super) lower_bound: Option<f64>,
 }
 
 /// A time-indexed model's grid, its cells and which of them are kept.
@@ -86,6 +94,7 @@ impl Milp {
         requested: Option<Formulation>,
         upper_bound: Option<f64>,
         will_reduce: bool,
+        deadline: Option<Instant>,
     ) -> Result<Plan, Error> {
         let classic = requested.unwrap_or_else(|| Formulation::choose(inst, self.min_utilization));
         let forced = requested == Some(Formulation::TimeIndexed);
@@ -96,6 +105,9 @@ impl Milp {
                 why: None,
                 forced: false,
                 strict: false,
+                refuted: None,
+                found: None,
+                lower_bound: None,
             });
         }
         let disjunctive = |why: String| match formulation::shared_device(inst) {
@@ -105,6 +117,9 @@ impl Milp {
                 why: Some(why),
                 forced: false,
                 strict: false,
+                refuted: None,
+                found: None,
+                lower_bound: None,
             }),
             Some(d) => Err(Error::Usage(format!(
                 "{why}; the disjunctive formulation cannot replace it: it runs one task at a \
@@ -130,7 +145,7 @@ impl Milp {
             && inst.objective() == Objective::Makespan
             && self.min_utilization.is_none()
             && upper_bound.is_some_and(|ub| ub - unit >= 0.0);
-        let windows = grid::windows(
+        let mut windows = grid::windows(
             inst,
             &grid,
             Horizon {
@@ -142,6 +157,37 @@ impl Milp {
                 move_free_tasks_last: self.min_utilization.is_none(),
             },
         );
+        // The strict model only holds schedules shorter than the known one: propagation may
+        // show there are none, and otherwise narrows the windows.
+        let (mut refuted, mut found, mut searched) = (None, None, String::new());
+        let mut lower_bound = None;
+        if strict {
+            let before = windows.cells(&grid, inst);
+            // The destructive bound first (a few propagations, at most a third of the time),
+            // then the search.
+            let top = windows.lct.iter().copied().max().unwrap_or(0);
+            let now = Instant::now();
+            let quick = deadline.map(|d| now + d.saturating_duration_since(now) / 3);
+            let bound = destructive_bound(inst, &grid, top, quick);
+            lower_bound = Some(bound as f64 * grid.unit);
+            match propagate(inst, &grid, &mut windows, deadline, true) {
+                Outcome::Refuted(why) => refuted = Some(why),
+                Outcome::Found(starts) => found = schedule_from_starts(inst, &grid, &starts),
+                Outcome::Open(nodes) => {
+                    searched = format!(
+                        "; propagation kept {} of {before} start columns, refuted every \
+                         makespan below {}{}",
+                        windows.cells(&grid, inst),
+                        bound as f64 * grid.unit,
+                        if nodes > 0 {
+                            format!(", its search undecided after {nodes} nodes")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+        }
         let cells = windows.cells(&grid, inst);
         // Sum objectives with a known schedule are reduced by Lagrangian fixing first: the budget
         // then applies to what is left (see `Milp::reduce`).
@@ -167,9 +213,11 @@ impl Milp {
                 "{}exact time grid of unit {unit}, {periods} periods, {cells} start columns{}{}",
                 if forced { "" } else { "auto: " },
                 if strict {
-                    ", only schedules at least one unit shorter than the warm start"
+                    format!(
+                        ", only schedules at least one unit shorter than the warm start{searched}"
+                    )
                 } else {
-                    ""
+                    String::new()
                 },
                 if over_budget && !forced {
                     format!(
@@ -187,6 +235,9 @@ impl Milp {
             }),
             forced,
             strict,
+            refuted,
+            found,
+            lower_bound,
         })
     }
 
@@ -247,12 +298,17 @@ impl Milp {
         report.bound = Some(out.bound.min(value));
         report.message = Some(format!(
             "formulation time-indexed: branch-and-price ({}); root bound {}, {} of {} start \
-             columns kept after reduced-cost fixing, {} nodes, {} master LP solves{}; {}; warm \
+             columns kept after reduced-cost fixing, {}{} nodes, {} master LP solves{}; {}; warm \
              start from {source}; schedule from {from}",
             plan.why.as_deref().unwrap_or(""),
             out.root_bound + 0.0,
             out.kept,
             out.cells,
+            if out.sequenced > 0 {
+                format!("{} backward sequencing nodes, ", out.sequenced)
+            } else {
+                String::new()
+            },
             out.nodes,
             out.lp_solves,
             if out.failed > 0 {
@@ -422,4 +478,14 @@ impl Milp {
         }
         true
     }
+}
+
+/// The schedule of start periods `starts` (every task on its only eligible device), through the
+/// schedule builder in the order of the starts: each task starts no later than there.
+fn schedule_from_starts(inst: &Instance, grid: &Grid, starts: &[i64]) -> Option<Schedule> {
+    let n = inst.num_tasks();
+    let device_of: Vec<usize> = (0..n).map(|t| inst.eligible(t)[0]).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&t| (starts[t], grid.p(t, device_of[t]), t));
+    crate::schedule::build(inst, &order, &device_of).ok()
 }

@@ -368,6 +368,8 @@ pub(in super::super) struct Root {
     /// Every schedule's value is an integer: cells were kept for values up to the upper bound
     /// less 1 (else up to the upper bound).
     pub integral: bool,
+    /// Nodes of the backward sequencing search that ran before (0: none).
+    pub sequenced: u64,
 }
 
 /// The warm schedule's cells, per device (positive-length and zero-length alike).
@@ -426,6 +428,7 @@ pub(in super::super) fn relax(
         keep,
         kept,
         integral: arcs.integral,
+        sequenced: 0,
     })
 }
 

@@ -16,4 +16,5 @@
 
 pub(super) mod master;
 pub(super) mod paths;
+pub(super) mod sequence;
 pub(super) mod tree;

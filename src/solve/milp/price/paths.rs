@@ -26,7 +26,8 @@ const TOP: usize = 6;
 /// One device's arcs (positive-length starts) in the order of their end period, and its
 /// zero-length starts.
 pub(in super::super) struct DevicePaths {
-    /// Periods `lo .. lo + len`.
+    /// Periods `lo .. lo + len` (absolute).
+    pub lo: i64,
     pub len: usize,
     /// Per arc position: cell, task, start and end period (relative to `lo`), cost, busy time.
     cell: Vec<u32>,
@@ -229,6 +230,7 @@ impl Arcs {
             let mut by_start: Vec<u32> = (0..positive.len() as u32).collect();
             by_start.sort_by_key(|&i| (positive[i as usize].2, positive[i as usize].1));
             let mut dev = DevicePaths {
+                lo: lo[d],
                 len,
                 cell: positive.iter().map(|x| x.3).collect(),
                 cost: positive.iter().map(|x| arcs.cost[x.3 as usize]).collect(),
@@ -310,7 +312,7 @@ impl Arcs {
     }
 
     /// The cell of task t starting on device d at period s, if there is one (kept or not).
-    fn cell(&self, t: usize, d: usize, s: i64) -> Option<usize> {
+    pub fn cell(&self, t: usize, d: usize, s: i64) -> Option<usize> {
         let (first, len, offset) = self.runs[t][d]?;
         (s >= first && s < first + len as i64).then(|| offset + (s - first) as usize)
     }
@@ -516,6 +518,27 @@ pub(in super::super) fn forward_sweep(
         sw.rank(q, dev.ending(q));
     }
     end_value(dev, sw).0
+}
+
+/// After a forward sweep of device d: per period q (relative to the device's first), the arcs
+/// ending there that some path reaches, as (task, value of the best path ending with that arc).
+pub(in super::super) fn prefix_values(
+    arcs: &Arcs,
+    d: usize,
+    prices: &Prices,
+    allowed: &[bool],
+) -> Vec<Vec<(u32, f64)>> {
+    let mut sw = Sweep::default();
+    forward_sweep(arcs, d, prices, allowed, &mut sw);
+    let dev = &arcs.devices[d];
+    (0..dev.len)
+        .map(|q| {
+            dev.ending(q)
+                .filter(|&p| sw.value[p].is_finite())
+                .map(|p| (dev.task[p], sw.value[p]))
+                .collect()
+        })
+        .collect()
 }
 
 /// The best path to arc i's start that it may follow: the idle state there (another last task)

@@ -12,6 +12,7 @@
 use super::super::grid::{Cells, Grid};
 use super::master::{self as lagrange, Master};
 use super::paths::{self, Arcs, Prices};
+use super::sequence;
 use crate::model::Instance;
 use crate::schedule::{Schedule, build};
 use std::cmp::Ordering;
@@ -20,6 +21,10 @@ use std::time::Instant;
 
 /// Master LP solves at most per node (column generation normally converges far sooner).
 const NODE_ITERATIONS: usize = 5000;
+
+/// Share of the time left after the root that the backward sequencing search may take (where
+/// it applies); the start-time branching gets the rest.
+const SEQUENCE_SHARE: f64 = 0.7;
 
 /// A branching decision on one task.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +96,8 @@ pub(in super::super) struct Outcome {
     pub failed: usize,
     pub lp_solves: usize,
     pub kept: usize,
+    /// Nodes of the backward sequencing search (one device without idle time).
+    pub sequenced: u64,
     pub cells: usize,
     /// The root's LP bound.
     pub root_bound: f64,
@@ -160,13 +167,62 @@ pub(in super::super) fn solve(
         lagrange::threshold(&arcs, ub),
         &mut root_allowed,
     );
-    if kept <= hand_off && root_bound < prune_level(ub) {
+    // One device without idle time: backward sequencing with the root's prices first.
+    let mut sequenced = 0;
+    if sequence::applies(&arcs, grid) && root_bound < prune_level(ub) {
+        let now = Instant::now();
+        let until =
+            deadline.map(|d| now + d.saturating_duration_since(now).mul_f64(SEQUENCE_SHARE));
+        let out = sequence::search(
+            &arcs,
+            grid,
+            &root.prices,
+            &root_allowed,
+            ub,
+            prune_level,
+            until,
+        );
+        sequenced = out.nodes;
+        if let Some((order, _)) = out.improved {
+            let s = build(inst, &order, &vec![0; inst.num_tasks()]).ok()?;
+            let v = s.value(inst);
+            if v < ub {
+                ub = v;
+                improved = Some((s, v));
+            }
+        }
+        if verbose {
+            eprintln!(
+                "[milp] {:>6.2} s  backward sequencing: {} nodes, {}, incumbent {ub}",
+                started.elapsed().as_secs_f64(),
+                out.nodes,
+                if out.proven { "finished" } else { "stopped" }
+            );
+        }
+        if out.proven {
+            return Some(Search::Done(Outcome {
+                improved,
+                bound: ub,
+                proven: true,
+                nodes: 1,
+                sequenced,
+                failed: 0,
+                lp_solves,
+                kept,
+                cells: cells.total,
+                root_bound,
+            }));
+        }
+    }
+    // (A schedule the search improved stays with branch-and-price, which returns it.)
+    if kept <= hand_off && improved.is_none() && root_bound < prune_level(ub) {
         return Some(Search::HandOff(lagrange::Root {
             bound: root_bound,
             iterations: root.iterations,
             keep: root_allowed,
             kept,
             integral: arcs.integral,
+            sequenced,
         }));
     }
     // The paths from now on run over the cells left (the dynamic programs get that much faster).
@@ -294,6 +350,7 @@ pub(in super::super) fn solve(
         .fold(f64::INFINITY, f64::min);
     let proven = open_bound.is_infinite();
     Some(Search::Done(Outcome {
+        sequenced,
         failed: failed.len(),
         improved,
         bound: if proven { ub } else { open_bound.min(ub) },

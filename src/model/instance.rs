@@ -659,14 +659,16 @@ fn topological_order(preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Result<Vec<u
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn data(json: &str) -> InstanceData {
+    /// Instance data from JSON (the model's tests share it).
+    pub(in crate::model) fn data(json: &str) -> InstanceData {
         serde_json::from_str(json).unwrap()
     }
 
-    fn problems(json: &str) -> Vec<String> {
+    /// The problems validation lists for an invalid instance.
+    pub(in crate::model) fn problems(json: &str) -> Vec<String> {
         match Instance::new(data(json)) {
             Err(Error::Invalid { report, .. }) => report.problems,
             other => panic!("expected invalid, got {other:?}"),

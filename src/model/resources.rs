@@ -111,18 +111,8 @@ impl Resources {
 #[cfg(test)]
 mod tests {
     use crate::error::Error;
-    use crate::model::{Instance, InstanceData};
-
-    fn data(json: &str) -> InstanceData {
-        serde_json::from_str(json).unwrap()
-    }
-
-    fn problems(json: &str) -> Vec<String> {
-        match Instance::new(data(json)) {
-            Err(Error::Invalid { report, .. }) => report.problems,
-            other => panic!("expected invalid, got {other:?}"),
-        }
-    }
+    use crate::model::Instance;
+    use crate::model::instance::tests::{data, problems};
 
     #[test]
     fn demand_decides_eligibility_and_sharing() {

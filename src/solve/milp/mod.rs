@@ -268,13 +268,17 @@ impl Solver for Milp {
         let sequencing = requested
             .unwrap_or_else(|| Formulation::choose(inst, self.min_utilization))
             .sequences();
-        let warm = self.warm_start(inst, options, sequencing);
-        let upper_bound = warm.as_ref().map(|w| w.1);
+        let mut warm = self.warm_start(inst, options, sequencing);
         let propagation = options
             .time_limit
             .map(|l| started + l.mul_f64(PROPAGATION_SHARE));
-        let mut warm = warm;
-        let mut plan = self.plan(inst, requested, upper_bound, true, propagation)?;
+        let mut plan = self.plan(
+            inst,
+            requested,
+            warm.as_ref().map(|w| w.1),
+            true,
+            propagation,
+        )?;
         // A strict makespan model's search may find a shorter schedule: start again from it.
         while let Some(found) = plan.found.take() {
             let value = found.value(inst);

@@ -165,10 +165,9 @@ impl Milp {
             let before = windows.cells(&grid, inst);
             // The destructive bound first (a few propagations, at most a third of the time),
             // then the search.
-            let top = windows.lct.iter().copied().max().unwrap_or(0);
             let now = Instant::now();
             let quick = deadline.map(|d| now + d.saturating_duration_since(now) / 3);
-            let bound = destructive_bound(inst, &grid, top, quick);
+            let bound = destructive_bound(inst, &grid, &windows, quick);
             lower_bound = Some(bound as f64 * grid.unit);
             match propagate(inst, &grid, &mut windows, deadline, true) {
                 Outcome::Refuted(why) => refuted = Some(why),

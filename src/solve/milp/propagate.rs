@@ -1,5 +1,6 @@
-//! Constraint propagation on the start windows of a makespan model: precedence, time-tabling,
-//! energetic reasoning and shaving, on every device where tasks are fixed (one eligible device).
+//! Constraint propagation on the start windows of a makespan model: precedence, disjunction,
+//! time-tabling, energetic reasoning and shaving, on every device where tasks are fixed (one
+//! eligible device); a search over start times; the destructive lower bound.
 //!
 //! The strict makespan model asks for a schedule ending at least one unit before the warm start.
 //! Its windows (heads and tails along precedence within that horizon) are tightened here, to a
@@ -11,8 +12,10 @@
 //! - **time-tabling**: a task whose window is shorter than twice its length certainly runs in
 //!   `[latest start, earliest end)` (its compulsory part); against the sum of the other
 //!   compulsory parts on its device, a start whose run would overload a resource is removed;
-//! - **energetic reasoning** (detection): in every interval `[a, b)` between an earliest start
-//!   and a latest end, the work the tasks cannot avoid doing inside it fits `capacity × (b − a)`.
+//! - **energetic reasoning**: in every interval `[a, b)` between an earliest start and a latest
+//!   end, the work the tasks cannot avoid doing inside it fits `capacity × (b − a)`; and (at the
+//!   root and in shaving) a task that would do more inside it than the room the others leave
+//!   moves out of it.
 //!
 //! **Shaving** then tries each task at the ends of its window: when fixing it there makes the
 //! rules above fail, that start goes. When a window becomes empty, no schedule is shorter than
@@ -119,41 +122,38 @@ pub(super) fn propagate(
 }
 
 /// The destructive lower bound on the makespan, in periods: one more than the largest horizon
-/// below `open` (which propagation did not refute) that propagation without search refutes,
-/// found by bisection from the critical-path bound; only refuted horizons count, so it is valid
+/// below the end of `open` (windows propagation did not refute, e.g. the strict model's) that
+/// propagation without search refutes, found by bisection from the critical-path bound (the
+/// heads of `open` do not depend on the horizon); only refuted horizons count, so it is valid
 /// whatever propagation misses. Stops at `deadline`.
 pub(super) fn destructive_bound(
     inst: &Instance,
     grid: &Grid,
-    open: i64,
+    open: &Windows,
     deadline: Option<Instant>,
 ) -> i64 {
-    let windows_below = |h: i64| {
-        super::grid::windows(
-            inst,
-            grid,
-            super::grid::Horizon {
-                upper_bound: Some(h as f64 * grid.unit),
-                move_free_tasks_last: true,
-            },
-        )
-    };
-    let free = windows_below(open);
-    let n = inst.num_tasks();
+    let top = open.lct.iter().copied().max().unwrap_or(0);
     // Every task ends by the makespan: its earliest end is a bound.
-    let mut best = (0..n)
+    let mut best = (0..inst.num_tasks())
         .filter_map(|t| {
             inst.eligible(t)
                 .iter()
-                .map(|&d| free.est[t].max(grid.available[d]) + grid.p(t, d).unwrap_or(0))
+                .map(|&d| open.est[t].max(grid.available[d]) + grid.p(t, d).unwrap_or(0))
                 .min()
         })
         .max()
         .unwrap_or(0);
-    let (mut lo, mut hi) = (best, open - 1);
+    let (mut lo, mut hi) = (best, top - 1);
     while lo <= hi && deadline.is_none_or(|d| Instant::now() < d) {
         let mid = lo + (hi - lo) / 2;
-        let mut w = windows_below(mid);
+        let mut w = super::grid::windows(
+            inst,
+            grid,
+            super::grid::Horizon {
+                upper_bound: Some(mid as f64 * grid.unit),
+                move_free_tasks_last: true,
+            },
+        );
         if let Outcome::Refuted(_) = propagate(inst, grid, &mut w, deadline, false) {
             best = best.max(mid + 1);
             lo = mid + 1;
@@ -161,7 +161,7 @@ pub(super) fn destructive_bound(
             hi = mid - 1;
         }
     }
-    best.min(open)
+    best.min(top)
 }
 
 impl<'a> Model<'a> {
@@ -647,7 +647,8 @@ mod tests {
                 Outcome::Open(_) => panic!("case {case}: open without a deadline"),
             }
             // Horizons at and above the optimum hold a schedule: never refuted.
-            let bound = destructive_bound(&inst, &grid, 3 * optimum as i64, None);
+            let wide = windows_below(&inst, &grid, 3.0 * optimum);
+            let bound = destructive_bound(&inst, &grid, &wide, None);
             assert!(
                 bound as f64 <= optimum,
                 "case {case}: bound {bound} above {optimum}"

@@ -76,10 +76,10 @@ pub(in super::super) fn applies(arcs: &Arcs, grid: &Grid) -> bool {
 struct Tables<'a> {
     len: usize,
     p: Vec<usize>,
-    /// Per task and relative start: the cell's cost (NaN without a cell) and reduced cost
-    /// (infinite unless kept).
+    /// Per task and relative start: the cell's cost (NaN without a cell), and whether reduced-cost
+    /// fixing kept it.
     cost: Vec<f64>,
-    reduced: Vec<f64>,
+    kept: Vec<bool>,
     lambda: &'a [f64],
     /// Per relative period: (task, forward value) of the arcs ending there, by value.
     prefix: Vec<Vec<(u32, f64)>>,
@@ -153,14 +153,12 @@ pub(in super::super) fn search(
         entries.sort_by(|a, b| a.1.total_cmp(&b.1));
     }
     let mut cost = vec![f64::NAN; n * len];
-    let mut reduced = vec![f64::INFINITY; n * len];
+    let mut kept = vec![false; n * len];
     for t in 0..n {
         for s in 0..len {
             if let Some(k) = arcs.cell(t, 0, dev.lo + s as i64) {
                 cost[t * len + s] = arcs.cost[k];
-                if allowed[k] {
-                    reduced[t * len + s] = arcs.cost[k] - prices.lambda[t];
-                }
+                kept[t * len + s] = allowed[k];
             }
         }
     }
@@ -168,7 +166,7 @@ pub(in super::super) fn search(
         len,
         p,
         cost,
-        reduced,
+        kept,
         lambda: &prices.lambda,
         prefix,
     };
@@ -221,8 +219,7 @@ pub(in super::super) fn search(
             let Some(start) = node.end.checked_sub(p[t]) else {
                 continue;
             };
-            let r = tables.reduced[t * len + start];
-            if !r.is_finite() {
+            if !tables.kept[t * len + start] {
                 continue;
             }
             if node.first != u32::MAX && tables.dominated(t, node.first as usize, start) {

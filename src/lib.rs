@@ -8,6 +8,7 @@ pub mod generate;
 pub mod io;
 pub mod model;
 pub mod schedule;
+pub mod sim;
 pub mod solve;
 
 pub use error::{Error, Result, ValidationReport};

@@ -71,6 +71,11 @@ const CASES: &[Case] = &[
         expect: &["cycle", "alpha", "beta", "gamma"],
     },
     Case {
+        file: "empty-user.json",
+        via: Via::Solve,
+        expect: &["task 'finetune'", "`user` is empty"],
+    },
+    Case {
         file: "self-predecessor.json",
         via: Via::Solve,
         expect: &["task 'loop'", "lists itself in `after`"],

@@ -611,41 +611,33 @@ fn bad_gavel_input_exits_2_naming_the_file() {
     );
 }
 
-#[test]
-fn milp_proves_a_j30_optimum_by_propagation() {
+/// `milp` proves the optimum of a j30 file, and its note says how (`reason`).
+fn assert_j30_proven(file: &str, optimum: f64, seconds: u64, reason: &str) {
     use hetsched::solve::milp::Milp;
     use hetsched::{Instance, SolveOptions, Solver, Status};
     let options = SolveOptions {
-        time_limit: Some(std::time::Duration::from_secs(10)),
+        time_limit: Some(std::time::Duration::from_secs(seconds)),
         ..SolveOptions::default()
     };
-    // j301_1 (optimum 43): one unit below the warm start, propagation empties a window.
-    let inst = Instance::new(psplib::read(&j30().join("j301_1.sm")).unwrap()).unwrap();
+    let inst = Instance::new(psplib::read(&j30().join(file)).unwrap()).unwrap();
     let report = Milp::default().solve(&inst, &options).unwrap();
     let msg = report.message.clone().unwrap();
     assert_eq!(report.status, Status::Optimal, "{msg}");
-    assert_eq!(report.value, Some(43.0), "{msg}");
-    assert!(msg.contains("proven optimal by propagation"), "{msg}");
+    assert_eq!(report.value, Some(optimum), "{msg}");
+    assert!(msg.contains(reason), "{msg}");
     let s = report.schedule.as_ref().unwrap();
     assert!(s.violations(&inst).is_empty());
 }
 
 #[test]
+fn milp_proves_a_j30_optimum_by_propagation() {
+    // j301_1 (optimum 43): one unit below the warm start, propagation empties a window.
+    assert_j30_proven("j301_1.sm", 43.0, 10, "proven optimal by propagation");
+}
+
+#[test]
 fn milp_proves_a_tight_j30_optimum_by_the_search() {
-    use hetsched::solve::milp::Milp;
-    use hetsched::{Instance, SolveOptions, Solver, Status};
     // j3045_1 (optimum 82, a tightly constrained class): the rules and shaving leave it open;
     // the precedence tree with the cutset memory refutes 81 (about 20,000 nodes, 2 s).
-    let options = SolveOptions {
-        time_limit: Some(std::time::Duration::from_secs(60)),
-        ..SolveOptions::default()
-    };
-    let inst = Instance::new(psplib::read(&j30().join("j3045_1.sm")).unwrap()).unwrap();
-    let report = Milp::default().solve(&inst, &options).unwrap();
-    let msg = report.message.clone().unwrap();
-    assert_eq!(report.status, Status::Optimal, "{msg}");
-    assert_eq!(report.value, Some(82.0), "{msg}");
-    assert!(msg.contains("dominated) found none"), "{msg}");
-    let s = report.schedule.as_ref().unwrap();
-    assert!(s.violations(&inst).is_empty());
+    assert_j30_proven("j3045_1.sm", 82.0, 60, "dominated) found none");
 }

@@ -10,7 +10,7 @@ pub mod orlib_wt;
 pub mod psplib;
 mod schedule_file;
 
-pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile};
+pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile, metrics_record};
 
 use crate::error::Error;
 use crate::model::{Instance, InstanceData};

@@ -75,6 +75,9 @@ pub struct ScheduleFile {
     /// Extra information from the solver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Whether a task may run in several segments (see [`Schedule`]); absent means false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preemptive: bool,
     /// Where and when each task runs.
     pub assignments: Vec<AssignmentRecord>,
     /// All metrics, recomputed by the evaluator.
@@ -99,6 +102,7 @@ impl ScheduleFile {
             gap: report.gap(),
             seconds: report.seconds,
             message: report.message.clone(),
+            preemptive: report.schedule.as_ref().is_some_and(|s| s.preemptive),
             assignments,
             metrics,
         }
@@ -150,7 +154,13 @@ impl ScheduleFile {
                 });
             }
         }
-        (Schedule { assignments }, bad)
+        (
+            Schedule {
+                assignments,
+                preemptive: self.preemptive,
+            },
+            bad,
+        )
     }
 }
 

@@ -224,6 +224,9 @@ impl Instance {
                     false,
                 );
             }
+            if task.user.as_ref().is_some_and(|u| u.trim().is_empty()) {
+                report.push(format!("{what}: `user` is empty"));
+            }
             for p in &task.after {
                 if p == &task.id {
                     report.push(format!("{what}: lists itself in `after`"));

@@ -119,6 +119,10 @@ pub struct Task {
     /// default) is exclusive: nothing else runs on its device while it does.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub demand: BTreeMap<String, f64>,
+    /// Who submitted the task (a non-empty name): fair share and dominant resource fairness in
+    /// the simulator share devices between users, and its metrics are reported per user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 impl Task {
@@ -135,6 +139,7 @@ impl Task {
             due: None,
             after: Vec::new(),
             demand: BTreeMap::new(),
+            user: None,
         }
     }
 }

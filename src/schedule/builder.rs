@@ -285,7 +285,7 @@ impl<'a> Timetable<'a> {
                 }
             }
         }
-        Ok(Schedule { assignments })
+        Ok(Schedule::new(assignments))
     }
 }
 

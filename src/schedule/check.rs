@@ -112,6 +112,20 @@ pub enum Violation {
         /// The tasks running then.
         tasks: Vec<String>,
     },
+    /// A task of a preemptive schedule whose segments do not add up to its whole work.
+    Fraction {
+        /// Task id.
+        task: String,
+        /// Σ (end − start) / processing time over its segments.
+        total: f64,
+    },
+    /// Two segments of one task of a preemptive schedule that overlap in time.
+    SegmentOverlap {
+        /// Task id.
+        task: String,
+        /// When the later segment starts, before the earlier one ends.
+        at: f64,
+    },
     /// A device busier than its capacity.
     Capacity {
         /// Device id.
@@ -212,6 +226,14 @@ impl fmt::Display for Violation {
                 "device '{device}' has {resource} {used} in use at time {at} (tasks '{}'), more than its capacity {capacity}",
                 tasks.join("', '")
             ),
+            Violation::Fraction { task, total } => write!(
+                f,
+                "task '{task}' runs {total} of its work in its segments, not 1"
+            ),
+            Violation::SegmentOverlap { task, at } => write!(
+                f,
+                "task '{task}' starts a segment at {at} while another of its segments runs"
+            ),
             Violation::Capacity {
                 device,
                 busy,
@@ -232,6 +254,11 @@ impl fmt::Display for Violation {
 /// and, at every instant and for every resource, the demands of the tasks running sum to at most
 /// its capacity; a task starts after all its predecessors end; a device's busy time ≤ its
 /// capacity. Times are compared with the relative tolerance [`TOLERANCE`].
+///
+/// In a preemptive schedule a task may appear several times (its segments): the segments must
+/// not overlap one another and their fractions (end − start) / processing time must sum to 1;
+/// the release applies to every segment, precedence from the predecessor's last end to the
+/// task's first start.
 pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
     let n = instance.num_tasks();
     let m = instance.num_devices();
@@ -239,7 +266,7 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
     let did = |d: usize| instance.device(d).id.clone();
     let mut out = Vec::new();
     let mut count = vec![0usize; n];
-    let mut first: Vec<Option<usize>> = vec![None; n];
+    let mut fraction = vec![0.0; n];
     let mut per_device: Vec<Vec<usize>> = vec![Vec::new(); m];
     let mut busy = vec![0.0; m];
 
@@ -256,9 +283,6 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
             continue;
         }
         count[a.task] += 1;
-        if first[a.task].is_none() {
-            first[a.task] = Some(k);
-        }
         if !a.start.is_finite() || !a.end.is_finite() {
             out.push(Violation::NonFinite { task: tid(a.task) });
             continue;
@@ -274,7 +298,9 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         } else {
             let p = instance.ptime(a.task, a.device);
             let actual = a.end - a.start;
-            if (actual - p).abs() > tol(p.max(a.end.abs())) {
+            if schedule.preemptive {
+                fraction[a.task] += if p > 0.0 { actual / p } else { 1.0 };
+            } else if (actual - p).abs() > tol(p.max(a.end.abs())) {
                 out.push(Violation::WrongDuration {
                     task: tid(a.task),
                     device: did(a.device),
@@ -302,18 +328,43 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         busy[a.device] += (a.end - a.start).max(0.0);
     }
 
+    let asg = &schedule.assignments;
     for (t, &c) in count.iter().enumerate() {
         match c {
             0 => out.push(Violation::Missing(tid(t))),
-            1 => {}
-            _ => out.push(Violation::Duplicate {
+            1 if !schedule.preemptive => {}
+            _ if !schedule.preemptive => out.push(Violation::Duplicate {
                 task: tid(t),
                 times: c,
             }),
+            _ => {
+                // Each segment of an ineligible or non-finite assignment is reported already.
+                let mut segments: Vec<&super::Assignment> = asg
+                    .iter()
+                    .filter(|a| a.task == t && a.device < m && a.start.is_finite())
+                    .collect();
+                let counted = segments.iter().all(|a| {
+                    a.end.is_finite() && instance.ineligibility_reason(t, a.device).is_none()
+                });
+                if counted && (fraction[t] - 1.0).abs() > 1e-6 {
+                    out.push(Violation::Fraction {
+                        task: tid(t),
+                        total: fraction[t],
+                    });
+                }
+                segments.sort_by(|a, b| a.start.total_cmp(&b.start));
+                for w in segments.windows(2) {
+                    if w[1].start < w[0].end - tol(w[0].end) {
+                        out.push(Violation::SegmentOverlap {
+                            task: tid(t),
+                            at: w[1].start,
+                        });
+                    }
+                }
+            }
         }
     }
 
-    let asg = &schedule.assignments;
     for (d, ks) in per_device.iter_mut().enumerate() {
         ks.sort_by(|&x, &y| {
             asg[x]
@@ -353,18 +404,24 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         }
     }
 
-    for t in 0..n {
-        let Some(k) = first[t] else { continue };
-        let a = &asg[k];
+    // Per task its first start and last end (over its finite assignments).
+    let mut first_start = vec![f64::INFINITY; n];
+    let mut last_end = vec![f64::NEG_INFINITY; n];
+    for a in asg.iter().filter(|a| a.task < n && a.device < m) {
+        if a.start.is_finite() && a.end.is_finite() {
+            first_start[a.task] = first_start[a.task].min(a.start);
+            last_end[a.task] = last_end[a.task].max(a.end);
+        }
+    }
+    for t in (0..n).filter(|&t| first_start[t].is_finite()) {
         for &p in instance.preds(t) {
-            let Some(kp) = first[p] else { continue };
-            let b = &asg[kp];
-            if a.start < b.end - tol(b.end) {
+            let (start, end) = (first_start[t], last_end[p]);
+            if end.is_finite() && start < end - tol(end) {
                 out.push(Violation::Precedence {
                     before: tid(p),
                     after: tid(t),
-                    before_end: b.end,
-                    after_start: a.start,
+                    before_end: end,
+                    after_start: start,
                 });
             }
         }
@@ -474,14 +531,12 @@ mod tests {
             end: start + p,
         };
         // a, b and c together from 1 to 3: 10 GPUs of 8; x overlaps c.
-        let s = Schedule {
-            assignments: vec![
-                at(0, 0.0, 4.0),
-                at(1, 0.0, 4.0),
-                at(2, 1.0, 2.0),
-                at(3, 2.5, 1.0),
-            ],
-        };
+        let s = Schedule::new(vec![
+            at(0, 0.0, 4.0),
+            at(1, 0.0, 4.0),
+            at(2, 1.0, 2.0),
+            at(3, 2.5, 1.0),
+        ]);
         let v: Vec<String> = check(&inst, &s).iter().map(|v| v.to_string()).collect();
         assert_eq!(v.len(), 4, "{v:?}"); // one overload, x against a, b and c
         assert!(
@@ -493,14 +548,70 @@ mod tests {
         );
         assert!(v.iter().any(|s| s.contains("'c' and 'x' overlap")), "{v:?}");
         // Ends that meet starts do not overlap; 8 of 8 fits.
-        let s = Schedule {
-            assignments: vec![
-                at(0, 0.0, 4.0),
-                at(1, 0.0, 4.0),
-                at(2, 4.0, 2.0),
-                at(3, 6.0, 1.0),
-            ],
-        };
+        let s = Schedule::new(vec![
+            at(0, 0.0, 4.0),
+            at(1, 0.0, 4.0),
+            at(2, 4.0, 2.0),
+            at(3, 6.0, 1.0),
+        ]);
         assert!(check(&inst, &s).is_empty());
+    }
+
+    #[test]
+    fn preemptive_segments_must_add_up_and_not_overlap() {
+        let data: InstanceData = serde_json::from_str(
+            r#"{"devices": [{"id": "fast", "speed": 2}, {"id": "slow"}],
+                "tasks": [{"id": "a", "work": 4}, {"id": "b", "work": 2, "after": ["a"]}]}"#,
+        )
+        .unwrap();
+        let inst = Instance::new(data).unwrap();
+        let seg = |task, device, start, end| Assignment {
+            task,
+            device,
+            start,
+            end,
+        };
+        // a: half on fast (1 of 2), half on slow (2 of 4); b after a's last segment.
+        let good = Schedule {
+            assignments: vec![
+                seg(0, 0, 0.0, 1.0),
+                seg(0, 1, 1.0, 3.0),
+                seg(1, 0, 3.0, 4.0),
+            ],
+            preemptive: true,
+        };
+        assert!(check(&inst, &good).is_empty(), "{:?}", check(&inst, &good));
+        assert_eq!(good.completions(2), vec![3.0, 4.0]);
+        // Not preemptive: a twice, and its segments are not its processing time.
+        let mut flat = good.clone();
+        flat.preemptive = false;
+        assert!(
+            check(&inst, &flat)
+                .iter()
+                .any(|v| matches!(v, Violation::Duplicate { .. }))
+        );
+        // Too little work, overlapping segments, b before a's last segment ends.
+        let bad = Schedule {
+            assignments: vec![
+                seg(0, 0, 0.0, 1.0),
+                seg(0, 1, 0.5, 2.0),
+                seg(1, 0, 1.5, 2.5),
+            ],
+            preemptive: true,
+        };
+        let v: Vec<String> = check(&inst, &bad).iter().map(|v| v.to_string()).collect();
+        assert!(
+            v.contains(&"task 'a' runs 0.875 of its work in its segments, not 1".to_string()),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|s| s.contains("'a' starts a segment at 0.5")),
+            "{v:?}"
+        );
+        assert!(
+            v.iter()
+                .any(|s| s.contains("before its predecessor 'a' ends at 2")),
+            "{v:?}"
+        );
     }
 }

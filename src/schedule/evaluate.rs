@@ -41,7 +41,8 @@ impl Metrics {
 /// Compute all metrics of `schedule` as given (no feasibility assumed: use [`super::check`]).
 ///
 /// Assignments whose task or device index is out of range are skipped; an ineligible pair makes
-/// `assignment_cost` infinite.
+/// `assignment_cost` infinite. In a preemptive schedule a task completes with its last segment,
+/// and each segment costs its fraction of the task's assignment cost.
 pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
     let n = instance.num_tasks();
     let m = instance.num_devices();
@@ -61,9 +62,11 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
         let task = instance.task(a.task);
         let dev = instance.device(a.device);
         makespan = makespan.max(a.end);
-        wc += task.weight * a.end;
-        if let Some(due) = task.due {
-            wt += task.weight * (a.end - due).max(0.0);
+        if !schedule.preemptive {
+            wc += task.weight * a.end;
+            if let Some(due) = task.due {
+                wt += task.weight * (a.end - due).max(0.0);
+            }
         }
         let dur = a.end - a.start;
         busy[a.device] += dur;
@@ -74,7 +77,25 @@ pub fn evaluate(instance: &Instance, schedule: &Schedule) -> Metrics {
             }
         }
         total_cost += dev.cost_rate * dur;
-        assignment_cost += instance.cost(a.task, a.device);
+        let p = instance.ptime(a.task, a.device);
+        let fraction = if schedule.preemptive && p > 0.0 {
+            dur / p
+        } else {
+            1.0
+        };
+        assignment_cost += fraction * instance.cost(a.task, a.device);
+    }
+    if schedule.preemptive {
+        // A task completes with its last segment.
+        for (t, c) in schedule.completions(n).into_iter().enumerate() {
+            if c.is_finite() {
+                let task = instance.task(t);
+                wc += task.weight * c;
+                if let Some(due) = task.due {
+                    wt += task.weight * (c - due).max(0.0);
+                }
+            }
+        }
     }
     let share = |x: f64| if makespan > 0.0 { x / makespan } else { 0.0 };
     let utilization = (0..m)

@@ -32,10 +32,16 @@ pub struct Assignment {
 ///
 /// A schedule built by a solver has one assignment per task, sorted by task index; a schedule read
 /// from a file may be anything, which is what [`check`] is for.
+///
+/// A *preemptive* schedule (the simulator's, with preemption) may give a task several
+/// assignments, its run segments: a segment on device d runs (end − start) / p(task, d) of the
+/// task, and the task's fractions sum to 1; its completion is the end of its last segment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schedule {
     /// The assignments.
     pub assignments: Vec<Assignment>,
+    /// Whether a task may run in several segments.
+    pub preemptive: bool,
 }
 
 impl Schedule {
@@ -52,6 +58,27 @@ impl Schedule {
     /// Every rule of a feasible schedule this one breaks (empty when feasible).
     pub fn violations(&self, instance: &Instance) -> Vec<Violation> {
         check(instance, self)
+    }
+
+    /// A schedule of one assignment per task.
+    pub fn new(assignments: Vec<Assignment>) -> Self {
+        Schedule {
+            assignments,
+            preemptive: false,
+        }
+    }
+
+    /// Per task (by index) its completion: the end of its last segment (NaN when it has none).
+    pub fn completions(&self, n: usize) -> Vec<f64> {
+        let mut out = vec![f64::NAN; n];
+        for a in self.assignments.iter().filter(|a| a.task < n) {
+            out[a.task] = if out[a.task].is_nan() {
+                a.end
+            } else {
+                out[a.task].max(a.end)
+            };
+        }
+        out
     }
 
     /// The device each task runs on (by task index), when every task appears exactly once.

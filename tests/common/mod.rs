@@ -41,3 +41,33 @@ pub fn recompute(inst: &Instance, s: &Schedule) -> f64 {
         Objective::AssignmentCost => a.iter().map(|x| inst.cost(x.task, x.device)).sum(),
     }
 }
+
+/// Objective value recomputed here for a schedule whose tasks may run in segments: a task
+/// completes at the end of its last segment, and a segment costs its fraction of the task's
+/// assignment cost.
+pub fn recompute_preemptive(inst: &Instance, s: &Schedule) -> f64 {
+    let mut end = vec![0.0f64; inst.num_tasks()];
+    for x in &s.assignments {
+        end[x.task] = end[x.task].max(x.end);
+    }
+    let a = &s.assignments;
+    match inst.objective() {
+        Objective::Makespan => end.iter().copied().fold(0.0, f64::max),
+        Objective::WeightedCompletion => (0..end.len()).map(|t| inst.task(t).weight * end[t]).sum(),
+        Objective::WeightedTardiness => (0..end.len())
+            .map(|t| {
+                let task = inst.task(t);
+                task.due
+                    .map_or(0.0, |d| task.weight * (end[t] - d).max(0.0))
+            })
+            .sum(),
+        Objective::TotalCost => a
+            .iter()
+            .map(|x| inst.device(x.device).cost_rate * (x.end - x.start))
+            .sum(),
+        Objective::AssignmentCost => a
+            .iter()
+            .map(|x| (x.end - x.start) / inst.ptime(x.task, x.device) * inst.cost(x.task, x.device))
+            .sum(),
+    }
+}

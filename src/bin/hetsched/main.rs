@@ -8,6 +8,7 @@ mod bound;
 mod check;
 mod convert;
 mod generate;
+mod simulate;
 mod solve;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +48,10 @@ enum Command {
     /// The same seed and options always give the same file; --count K --out-dir DIR writes K
     /// instances with consecutive seeds. Families and formulas: docs/generator.md.
     Generate(generate::Args),
+    /// Simulate an online policy: tasks arrive at their release, the policy decides at every
+    /// event which waiting job starts where; prints job completion times, slowdown,
+    /// utilization and fairness.
+    Simulate(simulate::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -271,7 +271,7 @@ mod tests {
                         end: (starts[t] + model.p[t]) as f64,
                     })
                     .collect();
-                let s = Schedule { assignments };
+                let s = Schedule::new(assignments);
                 assert!(s.violations(inst).is_empty(), "{:?}", s.violations(inst));
                 assert!(s.value(inst) <= makespan as f64);
                 true

@@ -1,0 +1,169 @@
+use crate::Outcome;
+use anyhow::{Context, Result};
+use hetsched::Error;
+use hetsched::io::ScheduleFile;
+use hetsched::schedule::render::num;
+use hetsched::sim::{self, Options, POLICIES};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Instance file: each task arrives at its `release`.
+    instance: PathBuf,
+    /// Policy: fcfs, sjf, srpt, edf, priority or las (`hetsched simulate --policies` lists them).
+    #[arg(long, default_value = "fcfs")]
+    policy: String,
+    /// Let the policy stop running jobs (they resume with the work done kept, on any eligible
+    /// device); srpt and las always preempt.
+    #[arg(long)]
+    preemption: bool,
+    /// σ of a log-normal factor (mean 1) between each job's actual and estimated times; the
+    /// policy sees the estimates, the metrics use the actual times.
+    #[arg(long, default_value_t = 0.0)]
+    noise: f64,
+    /// Seed of the noise.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Also decide every Q time units while jobs run (default for las: the mean
+    /// estimated job time on the fastest device ÷ 10; else only at arrivals and completions).
+    #[arg(long)]
+    quantum: Option<f64>,
+    /// Write the simulated schedule (a preemptive schedule file when jobs ran in segments).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the metrics as JSON.
+    #[arg(long)]
+    metrics: Option<PathBuf>,
+    /// Write every event as JSON lines.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// With --noise: write the instance with the actual times, against which `hetsched check`
+    /// accepts the schedule.
+    #[arg(long)]
+    realized: Option<PathBuf>,
+    /// List the policies and exit.
+    #[arg(long)]
+    policies: bool,
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    if args.policies {
+        for (name, what) in POLICIES {
+            println!("{name:<10} {what}");
+        }
+        return Ok(Outcome::Ok);
+    }
+    let instance = hetsched::io::read_instance(&args.instance)?;
+    let (mut policy, preemptive) = sim::by_name(&args.policy).ok_or_else(|| {
+        let names: Vec<&str> = POLICIES.iter().map(|p| p.0).collect();
+        Error::Usage(format!(
+            "unknown policy '{}'; the policies are {}",
+            args.policy,
+            names.join(", ")
+        ))
+    })?;
+    let quantum = args.quantum.or_else(|| {
+        (args.policy == "las" && instance.num_tasks() > 0).then(|| {
+            let n = instance.num_tasks() as f64;
+            (0..instance.num_tasks())
+                .map(|t| instance.min_ptime(t))
+                .sum::<f64>()
+                / n
+                / 10.0
+        })
+    });
+    let options = Options {
+        preemption: args.preemption || preemptive,
+        noise: args.noise,
+        seed: args.seed,
+        quantum: quantum.filter(|&q| q > 0.0 || args.quantum.is_some()),
+        log: args.log.is_some(),
+    };
+    let run = sim::simulate(&instance, &mut policy, &options)?;
+    let checked = run.realized.as_ref().unwrap_or(&instance);
+    let violations = run.schedule.violations(checked);
+    if !violations.is_empty() {
+        // The simulator's own schedule must pass the checker: a bug, not bad input.
+        let list: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
+        return Err(Error::Solve(format!(
+            "the simulated schedule breaks a rule: {}",
+            list.join("; ")
+        ))
+        .into());
+    }
+    let m = &run.metrics;
+    println!("policy          {}", args.policy);
+    println!(
+        "preemption      {}",
+        if options.preemption { "on" } else { "off" }
+    );
+    if args.noise > 0.0 {
+        println!("noise           σ = {} (seed {})", args.noise, args.seed);
+    }
+    println!("jobs            {}", m.jobs);
+    println!(
+        "JCT             mean {}, median {}, p95 {}, p99 {}, max {}",
+        num(m.mean_jct),
+        num(m.median_jct),
+        num(m.p95_jct),
+        num(m.p99_jct),
+        num(m.max_jct)
+    );
+    println!("mean slowdown   {}", num(m.mean_slowdown));
+    println!("makespan        {}", num(m.makespan));
+    println!("{:<15} {}", m.objective, num(m.value));
+    println!("deadline misses {}", m.deadline_misses);
+    println!(
+        "preemptions     {} ({} migrations)",
+        m.preemptions, m.migrations
+    );
+    let kinds: Vec<String> = m
+        .utilization_by_kind
+        .iter()
+        .map(|(k, u)| format!("{k} {:.1} %", 100.0 * u))
+        .collect();
+    println!("utilization     {}", kinds.join(", "));
+    if let Some(f) = m.fairness {
+        println!(
+            "fairness        {f:.4} (Jain, over {} users)",
+            m.users.len()
+        );
+    }
+    if let Some(path) = &args.out {
+        let report = hetsched::SolveReport {
+            solver: format!("simulate:{}", args.policy),
+            objective: checked.objective(),
+            status: hetsched::Status::Feasible,
+            value: Some(m.value),
+            bound: None,
+            schedule: Some(run.schedule.clone()),
+            seconds: 0.0,
+            message: Some(format!(
+                "online simulation with policy {}{}",
+                args.policy,
+                if args.noise > 0.0 {
+                    " and noisy times: check it against the instance --realized writes"
+                } else {
+                    ""
+                }
+            )),
+        };
+        ScheduleFile::from_report(checked, &report).write(path)?;
+    }
+    if let Some(path) = &args.metrics {
+        let text = serde_json::to_string_pretty(m).context("metrics as JSON")? + "\n";
+        hetsched::io::write_text(path, &text)?;
+    }
+    if let Some(path) = &args.log {
+        let mut text = Vec::new();
+        for e in &run.events {
+            serde_json::to_writer(&mut text, e).context("an event as JSON")?;
+            text.push(b'\n');
+        }
+        hetsched::io::write_text(path, &String::from_utf8(text).context("UTF-8 events")?)?;
+    }
+    if let Some(path) = &args.realized {
+        hetsched::io::write_text(path, &hetsched::io::instance_to_json(&checked.to_data()))?;
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,537 @@
+//! The online simulator: jobs arrive over time (a task arrives at its `release`), and a
+//! [`Policy`] decides, after every batch of events, which waiting jobs start where and — with
+//! preemption — which running jobs stop.
+//!
+//! Event-driven: arrivals, completions, devices becoming available and (with a quantum) periodic
+//! decisions; events at one time are handled together (completions first), then the policy
+//! decides once. A job is *waiting* once it has arrived and its predecessors have completed.
+//! With `noise` σ > 0 each job's actual durations are its estimates times a seeded log-normal
+//! factor of mean 1 (the same factor on every device); policies see only the estimates, the
+//! schedule and metrics use the actual times. A stopped job keeps the work it has done and may
+//! resume on any eligible device, where the remaining fraction takes that fraction of its time
+//! there.
+//!
+//! ```
+//! use hetsched::sim::{self, Options};
+//! use hetsched::{Instance, InstanceData};
+//!
+//! let data: InstanceData = serde_json::from_str(r#"{
+//!     "devices": [{"id": "gpu0"}],
+//!     "tasks": [{"id": "long", "work": 10},
+//!               {"id": "short", "work": 2, "release": 1}]}"#).unwrap();
+//! let inst = Instance::new(data).unwrap();
+//! let (mut srpt, _) = sim::by_name("srpt").unwrap();
+//! let run = sim::simulate(&inst, &mut srpt, &Options { preemption: true, ..Options::default() })
+//!     .unwrap();
+//! // The short job preempts the long one at its arrival: it ends at 3, the long one at 12.
+//! assert_eq!(run.completions, vec![12.0, 3.0]);
+//! assert!(run.schedule.violations(&inst).is_empty());
+//! ```
+
+mod metrics;
+mod policy;
+
+pub use metrics::{Metrics, UserMetrics};
+pub use policy::{Decision, ListPolicy, Order, POLICIES, Policy, View, by_name};
+
+use crate::error::Error;
+use crate::model::{Instance, InstanceData};
+use crate::schedule::{Assignment, Schedule};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal};
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// How to simulate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Policies may stop running jobs (they resume later with the work done kept).
+    pub preemption: bool,
+    /// σ of the log-normal factor between actual and estimated durations (0: exact estimates).
+    pub noise: f64,
+    /// Seed of the noise.
+    pub seed: u64,
+    /// Also decide every `quantum` time units while jobs run (else only at events).
+    pub quantum: Option<f64>,
+    /// Record every event in [`Simulation::events`].
+    pub log: bool,
+}
+
+/// One thing that happened, for the event log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// When.
+    pub time: f64,
+    /// `arrive`, `ready` (its predecessors completed after it arrived), `start`, `stop` or
+    /// `complete`.
+    pub event: &'static str,
+    /// Task id.
+    pub task: String,
+    /// Device id (`start`, `stop`, `complete`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// The outcome of a simulation.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// What ran where and when, in actual times (preemptive when some job ran in segments).
+    pub schedule: Schedule,
+    /// Per task (by index) its completion.
+    pub completions: Vec<f64>,
+    /// With noise: the instance with the actual times, against which the schedule checks
+    /// (without noise, the instance simulated).
+    pub realized: Option<Instance>,
+    /// Job completion times, slowdowns, utilization, fairness…
+    pub metrics: Metrics,
+    /// Every event, in order (with [`Options::log`]).
+    pub events: Vec<Event>,
+}
+
+/// A running job's current segment.
+#[derive(Debug, Clone)]
+struct Run {
+    device: usize,
+    start: f64,
+    /// The busy time reserved on the device at the start (the estimate).
+    reserved: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Job {
+    arrived: bool,
+    waiting: bool,
+    done: bool,
+    /// Predecessors not completed yet.
+    open_preds: usize,
+    /// Time run in finished segments.
+    attained: f64,
+    /// Work done in finished segments, by the estimates and actually.
+    estimated_done: f64,
+    actual_done: f64,
+    run: Option<Run>,
+    /// Bumped at every start, so that a stopped run's completion event is ignored.
+    stamp: u64,
+    last_device: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeviceState {
+    jobs: usize,
+    exclusive: usize,
+    held: Vec<f64>,
+    /// Busy time: finished segments, plus the estimate of each running one.
+    busy: f64,
+}
+
+impl DeviceState {
+    fn up(&self, now: f64, inst: &Instance, d: usize) -> bool {
+        now >= inst.device(d).available_from
+    }
+}
+
+/// What the simulator knows now (shown to policies through [`View`]).
+pub(crate) struct State {
+    jobs: Vec<Job>,
+    devices: Vec<DeviceState>,
+    /// Waiting jobs by (arrival, index).
+    waiting: Vec<usize>,
+    running: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Complete { task: usize, stamp: u64 },
+    Arrive(usize),
+    Wake,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Timed {
+    time: f64,
+    seq: u64,
+    kind: Kind,
+}
+
+impl Timed {
+    fn rank(&self) -> u8 {
+        match self.kind {
+            Kind::Complete { .. } => 0,
+            Kind::Arrive(_) => 1,
+            Kind::Wake => 2,
+        }
+    }
+}
+
+impl PartialEq for Timed {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Timed {}
+impl PartialOrd for Timed {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timed {
+    /// Reversed: the earliest event (completions first, then by sequence) is the heap's top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then(other.rank().cmp(&self.rank()))
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// The simulator's working state.
+struct Engine<'a> {
+    inst: &'a Instance,
+    /// Actual time of task t on device d: `actual[t * m + d]`.
+    actual: Vec<f64>,
+    state: State,
+    heap: BinaryHeap<Timed>,
+    seq: u64,
+    segments: Vec<Assignment>,
+    completions: Vec<f64>,
+    events: Vec<Event>,
+    log: bool,
+    preemptions: usize,
+    migrations: usize,
+}
+
+/// Simulate `policy` on `instance` (see the module text). Errors: bad options (a negative or
+/// non-finite noise or quantum), and jobs the policy leaves unfinished when nothing else can
+/// happen (each named, with why it cannot start).
+pub fn simulate(
+    instance: &Instance,
+    policy: &mut dyn Policy,
+    options: &Options,
+) -> Result<Simulation, Error> {
+    if !(options.noise.is_finite() && options.noise >= 0.0) {
+        return Err(Error::Usage(format!(
+            "the noise must be a finite number ≥ 0, not {}",
+            options.noise
+        )));
+    }
+    if let Some(q) = options.quantum
+        && !(q.is_finite() && q > 0.0)
+    {
+        return Err(Error::Usage(format!(
+            "the quantum must be a finite number > 0, not {q}"
+        )));
+    }
+    let (n, m) = (instance.num_tasks(), instance.num_devices());
+    let factors: Vec<f64> = if options.noise > 0.0 {
+        let sigma = options.noise;
+        let dist = LogNormal::new(-sigma * sigma / 2.0, sigma)
+            .map_err(|e| Error::Usage(format!("noise {sigma}: {e}")))?;
+        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+        (0..n).map(|_| dist.sample(&mut rng)).collect()
+    } else {
+        vec![1.0; n]
+    };
+    let actual: Vec<f64> = (0..n)
+        .flat_map(|t| (0..m).map(move |d| (t, d)))
+        .map(|(t, d)| instance.ptime(t, d) * factors[t])
+        .collect();
+    let r = instance.num_resources();
+    let mut engine = Engine {
+        inst: instance,
+        actual,
+        state: State {
+            jobs: (0..n)
+                .map(|t| Job {
+                    open_preds: instance.preds(t).len(),
+                    ..Job::default()
+                })
+                .collect(),
+            devices: vec![
+                DeviceState {
+                    held: vec![0.0; r],
+                    ..DeviceState::default()
+                };
+                m
+            ],
+            waiting: Vec::new(),
+            running: Vec::new(),
+        },
+        heap: BinaryHeap::new(),
+        seq: 0,
+        segments: Vec::new(),
+        completions: vec![f64::NAN; n],
+        events: Vec::new(),
+        log: options.log,
+        preemptions: 0,
+        migrations: 0,
+    };
+    for t in 0..n {
+        engine.push(instance.task(t).release, Kind::Arrive(t));
+    }
+    for d in 0..m {
+        let from = instance.device(d).available_from;
+        if from > 0.0 {
+            engine.push(from, Kind::Wake);
+        }
+    }
+    let mut tick_at: Option<f64> = None;
+    while let Some(first) = engine.heap.pop() {
+        let now = first.time;
+        engine.handle(first);
+        while engine.heap.peek().is_some_and(|e| e.time == now) {
+            let e = engine.heap.pop().expect("peeked");
+            engine.handle(e);
+        }
+        if tick_at.is_some_and(|t| t <= now) {
+            tick_at = None;
+        }
+        let mut decision = Decision::new(options.preemption);
+        let view = View {
+            instance,
+            state: &engine.state,
+            now,
+        };
+        policy.decide(&view, &mut decision);
+        engine.apply(now, decision);
+        // Ticks only while a job runs: with none running, only an arrival or a device waking
+        // can change what fits (and a job that never fits cannot keep the clock going).
+        if let Some(q) = options.quantum
+            && tick_at.is_none()
+            && !engine.state.running.is_empty()
+        {
+            tick_at = Some(now + q);
+            engine.push(now + q, Kind::Wake);
+        }
+    }
+    if let Some(t) = (0..n).find(|&t| !engine.state.jobs[t].done) {
+        return Err(engine.unfinished(t));
+    }
+    let preemptive = {
+        let mut count = vec![0usize; n];
+        engine.segments.iter().for_each(|a| count[a.task] += 1);
+        count.iter().any(|&c| c > 1)
+    };
+    let mut assignments = engine.segments;
+    assignments.sort_by(|a, b| a.task.cmp(&b.task).then(a.start.total_cmp(&b.start)));
+    let schedule = Schedule {
+        assignments,
+        preemptive,
+    };
+    let realized = (options.noise > 0.0)
+        .then(|| realize(instance, &engine.actual))
+        .transpose()?;
+    let metrics = metrics::measure(
+        realized.as_ref().unwrap_or(instance),
+        &schedule,
+        &engine.completions,
+        engine.preemptions,
+        engine.migrations,
+    );
+    Ok(Simulation {
+        schedule,
+        completions: engine.completions,
+        realized,
+        metrics,
+        events: engine.events,
+    })
+}
+
+/// The instance with the actual times: each task's `times` by device id, on its eligible
+/// devices.
+fn realize(instance: &Instance, actual: &[f64]) -> Result<Instance, Error> {
+    let m = instance.num_devices();
+    let mut data: InstanceData = instance.to_data();
+    for (t, task) in data.tasks.iter_mut().enumerate() {
+        let times: BTreeMap<String, f64> = instance
+            .eligible(t)
+            .iter()
+            .map(|&d| (instance.device(d).id.clone(), actual[t * m + d]))
+            .collect();
+        task.work = None;
+        task.times = Some(times);
+    }
+    Instance::new(data)
+}
+
+impl Engine<'_> {
+    fn push(&mut self, time: f64, kind: Kind) {
+        self.seq += 1;
+        self.heap.push(Timed {
+            time,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    fn record(&mut self, time: f64, event: &'static str, t: usize, d: Option<usize>) {
+        if self.log {
+            self.events.push(Event {
+                time,
+                event,
+                task: self.inst.task(t).id.clone(),
+                device: d.map(|d| self.inst.device(d).id.clone()),
+            });
+        }
+    }
+
+    fn handle(&mut self, e: Timed) {
+        match e.kind {
+            Kind::Arrive(t) => {
+                self.state.jobs[t].arrived = true;
+                self.record(e.time, "arrive", t, None);
+                if self.state.jobs[t].open_preds == 0 {
+                    self.enqueue(t);
+                }
+            }
+            Kind::Complete { task, stamp } => {
+                let job = &self.state.jobs[task];
+                if job.stamp != stamp || job.run.is_none() {
+                    return;
+                }
+                self.finish_run(task, e.time, true);
+                for i in 0..self.inst.succs(task).len() {
+                    let s = self.inst.succs(task)[i];
+                    self.state.jobs[s].open_preds -= 1;
+                    if self.state.jobs[s].open_preds == 0 && self.state.jobs[s].arrived {
+                        self.record(e.time, "ready", s, None);
+                        self.enqueue(s);
+                    }
+                }
+            }
+            Kind::Wake => {}
+        }
+    }
+
+    /// Put job `t` among the waiting, in order of (arrival, index).
+    fn enqueue(&mut self, t: usize) {
+        let key = |u: usize| (self.inst.task(u).release, u);
+        let at = self
+            .state
+            .waiting
+            .partition_point(|&u| key(u).0 < key(t).0 || (key(u).0 == key(t).0 && u < t));
+        self.state.waiting.insert(at, t);
+        self.state.jobs[t].waiting = true;
+    }
+
+    /// End job `t`'s current segment at `now` (completed, or stopped and waiting again).
+    fn finish_run(&mut self, t: usize, now: f64, complete: bool) {
+        let m = self.inst.num_devices();
+        let run = self.state.jobs[t].run.take().expect("running");
+        let d = run.device;
+        let length = now - run.start;
+        // Zero-length segments are left out, except the only one of a zero-length job.
+        if length > 0.0 || (complete && self.state.jobs[t].attained == 0.0) {
+            self.segments.push(Assignment {
+                task: t,
+                device: d,
+                start: run.start,
+                end: now,
+            });
+        }
+        let p_est = self.inst.ptime(t, d);
+        let p_act = self.actual[t * m + d];
+        let job = &mut self.state.jobs[t];
+        job.attained += length;
+        job.estimated_done += if p_est > 0.0 { length / p_est } else { 1.0 };
+        job.actual_done = if complete || p_act <= 0.0 {
+            1.0
+        } else {
+            (job.actual_done + length / p_act).min(1.0)
+        };
+        let dev = &mut self.state.devices[d];
+        dev.jobs -= 1;
+        dev.exclusive -= usize::from(!self.inst.shares(t, d));
+        for (k, h) in dev.held.iter_mut().enumerate() {
+            *h -= self.inst.held(t, d, k);
+        }
+        dev.busy += length - run.reserved;
+        self.state.running.retain(|&u| u != t);
+        if complete {
+            job.done = true;
+            self.completions[t] = now;
+            self.record(now, "complete", t, Some(d));
+        } else {
+            self.preemptions += 1;
+            self.record(now, "stop", t, Some(d));
+            self.enqueue(t);
+        }
+    }
+
+    fn apply(&mut self, now: f64, decision: Decision) {
+        let Decision { starts, stops, .. } = decision;
+        // A job stopped and started again on its device at once just runs on.
+        let keep = |t: usize| {
+            starts.iter().any(|&(u, d)| {
+                u == t
+                    && self.state.jobs[t]
+                        .run
+                        .as_ref()
+                        .is_some_and(|r| r.device == d)
+            })
+        };
+        let kept: Vec<usize> = stops.iter().copied().filter(|&t| keep(t)).collect();
+        for &t in stops.iter().filter(|t| !kept.contains(t)) {
+            self.finish_run(t, now, false);
+        }
+        let m = self.inst.num_devices();
+        for (t, d) in starts.into_iter().filter(|(t, _)| !kept.contains(t)) {
+            let job = &mut self.state.jobs[t];
+            job.waiting = false;
+            job.stamp += 1;
+            if job.last_device.is_some_and(|l| l != d) {
+                self.migrations += 1;
+            }
+            job.last_device = Some(d);
+            let left = 1.0 - job.actual_done;
+            let reserved = (1.0 - job.estimated_done).max(0.0) * self.inst.ptime(t, d);
+            job.run = Some(Run {
+                device: d,
+                start: now,
+                reserved,
+            });
+            let stamp = job.stamp;
+            self.state.waiting.retain(|&u| u != t);
+            self.state.running.push(t);
+            let dev = &mut self.state.devices[d];
+            dev.jobs += 1;
+            dev.exclusive += usize::from(!self.inst.shares(t, d));
+            for (k, h) in dev.held.iter_mut().enumerate() {
+                *h += self.inst.held(t, d, k);
+            }
+            dev.busy += reserved;
+            self.record(now, "start", t, Some(d));
+            self.push(
+                now + left * self.actual[t * m + d],
+                Kind::Complete { task: t, stamp },
+            );
+        }
+    }
+
+    /// Why job `t` is left unfinished when no event is left.
+    fn unfinished(&self, t: usize) -> Error {
+        let inst = self.inst;
+        let job = &self.state.jobs[t];
+        let id = &inst.task(t).id;
+        let why = if !job.arrived {
+            "it never arrived".to_string()
+        } else if job.open_preds > 0 {
+            "a predecessor never completed".to_string()
+        } else {
+            let budget = inst
+                .eligible(t)
+                .iter()
+                .all(|&d| self.state.devices[d].busy + inst.ptime(t, d) > inst.capacity_limit(d));
+            if budget {
+                "every eligible device has used its busy-time capacity".to_string()
+            } else {
+                "the policy never started it although a device was free".to_string()
+            }
+        };
+        Error::Solve(format!(
+            "the simulation ended with task '{id}' unfinished: {why}"
+        ))
+    }
+}

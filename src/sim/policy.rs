@@ -1,0 +1,364 @@
+//! Online policies: the [`Policy`] trait, what a policy sees ([`View`]) and decides
+//! ([`Decision`]), and the built-in list policies.
+
+use super::State;
+use crate::model::Instance;
+
+/// Tolerance of the resource comparisons.
+const TOLERANCE: f64 = 1e-9;
+
+/// An online scheduling policy: after every batch of events the simulator shows it the present
+/// ([`View`]: arrived jobs, their estimated times, what runs where) and applies its [`Decision`].
+///
+/// A policy never sees the future: jobs that have not arrived, or the actual durations when
+/// they differ from the estimates (`--noise`).
+///
+/// ```
+/// use hetsched::sim::{Decision, Policy, View};
+///
+/// /// Longest estimated job first, each on the free device where it ends first.
+/// struct LongestFirst;
+///
+/// impl Policy for LongestFirst {
+///     fn decide(&mut self, view: &View, decision: &mut Decision) {
+///         let mut waiting = view.waiting().to_vec();
+///         waiting.sort_by(|&a, &b| view.shortest(b).total_cmp(&view.shortest(a)));
+///         for t in waiting {
+///             if let Some(d) = decision.fastest_fit(view, t) {
+///                 decision.start(view, t, d);
+///             }
+///         }
+///     }
+/// }
+/// ```
+pub trait Policy {
+    /// Record in `decision` which waiting jobs start where (and, when the simulation allows
+    /// preemption, which running jobs stop). Called at time `view.now()`.
+    fn decide(&mut self, view: &View, decision: &mut Decision);
+}
+
+/// What a policy sees at a decision.
+pub struct View<'a> {
+    pub(super) instance: &'a Instance,
+    pub(super) state: &'a State,
+    pub(super) now: f64,
+}
+
+impl<'a> View<'a> {
+    /// The current time.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// The instance: tasks with their estimated times, weights, due dates, users; devices.
+    pub fn instance(&self) -> &'a Instance {
+        self.instance
+    }
+
+    /// Jobs that have arrived, whose predecessors have completed and that do not run, in order
+    /// of arrival (then task index).
+    pub fn waiting(&self) -> &[usize] {
+        &self.state.waiting
+    }
+
+    /// Jobs running now, with their devices.
+    pub fn running(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.state
+            .running
+            .iter()
+            .map(|&t| (t, self.state.jobs[t].run.as_ref().map_or(0, |r| r.device)))
+    }
+
+    /// The device job `t` runs on now, if it runs.
+    pub fn device_of(&self, t: usize) -> Option<usize> {
+        self.state.jobs[t].run.as_ref().map(|r| r.device)
+    }
+
+    /// When job `t` arrived (its release).
+    pub fn arrival(&self, t: usize) -> f64 {
+        self.instance.task(t).release
+    }
+
+    /// Time job `t` has run so far (all its segments, the current one up to now).
+    pub fn attained(&self, t: usize) -> f64 {
+        let job = &self.state.jobs[t];
+        job.attained + job.run.as_ref().map_or(0.0, |r| self.now - r.start)
+    }
+
+    /// The share of job `t`'s work done so far as the estimates tell it (each segment's length
+    /// over the estimated time on its device), at most 1.
+    pub fn estimated_done(&self, t: usize) -> f64 {
+        let job = &self.state.jobs[t];
+        let current = job.run.as_ref().map_or(0.0, |r| {
+            let p = self.instance.ptime(t, r.device);
+            if p > 0.0 {
+                (self.now - r.start) / p
+            } else {
+                1.0
+            }
+        });
+        (job.estimated_done + current).min(1.0)
+    }
+
+    /// Estimated time job `t` still needs on device `d`.
+    pub fn remaining(&self, t: usize, d: usize) -> f64 {
+        (1.0 - self.estimated_done(t)) * self.instance.ptime(t, d)
+    }
+
+    /// Estimated time job `t` still needs on its fastest eligible device.
+    pub fn shortest_remaining(&self, t: usize) -> f64 {
+        (1.0 - self.estimated_done(t)) * self.instance.min_ptime(t)
+    }
+
+    /// Estimated time of job `t` on its fastest eligible device.
+    pub fn shortest(&self, t: usize) -> f64 {
+        self.instance.min_ptime(t)
+    }
+}
+
+/// What a device holds: running jobs, exclusive ones among them, per resource the amount held,
+/// and its busy time (by the estimates for the jobs this decision starts).
+#[derive(Clone)]
+struct Holding {
+    device: usize,
+    jobs: usize,
+    exclusive: usize,
+    held: Vec<f64>,
+    busy: f64,
+}
+
+/// What a policy decides: jobs to stop and jobs to start, checked as they are recorded against
+/// what the devices hold (the running jobs, less the stopped, plus the started).
+pub struct Decision {
+    pub(super) starts: Vec<(usize, usize)>,
+    pub(super) stops: Vec<usize>,
+    /// The devices whose holding this decision changed.
+    changed: Vec<Holding>,
+    preemption: bool,
+}
+
+impl Decision {
+    pub(super) fn new(preemption: bool) -> Decision {
+        Decision {
+            starts: Vec::new(),
+            stops: Vec::new(),
+            changed: Vec::new(),
+            preemption,
+        }
+    }
+
+    /// Whether the simulation lets policies stop running jobs.
+    pub fn preemption(&self) -> bool {
+        self.preemption
+    }
+
+    /// The holding of device `d` as this decision leaves it (recorded when `changed`).
+    fn holding(&self, view: &View, d: usize) -> Holding {
+        self.changed
+            .iter()
+            .find(|c| c.device == d)
+            .cloned()
+            .unwrap_or_else(|| {
+                let dev = &view.state.devices[d];
+                Holding {
+                    device: d,
+                    jobs: dev.jobs,
+                    exclusive: dev.exclusive,
+                    held: dev.held.clone(),
+                    busy: dev.busy,
+                }
+            })
+    }
+
+    fn change(&mut self, view: &View, t: usize, d: usize, sign: f64, busy: f64) {
+        let inst = view.instance;
+        let mut h = self.holding(view, d);
+        let exclusive = usize::from(!inst.shares(t, d));
+        if sign > 0.0 {
+            h.jobs += 1;
+            h.exclusive += exclusive;
+        } else {
+            h.jobs -= 1;
+            h.exclusive -= exclusive;
+        }
+        for (k, x) in h.held.iter_mut().enumerate() {
+            *x += sign * inst.held(t, d, k);
+        }
+        h.busy += busy;
+        match self.changed.iter().position(|c| c.device == d) {
+            Some(i) => self.changed[i] = h,
+            None => self.changed.push(h),
+        }
+    }
+
+    /// Whether job `t` could start on device `d` now: eligible, the device up and within its
+    /// busy-time capacity (by the estimate), and room for it beside what the device holds.
+    pub fn fits(&self, view: &View, t: usize, d: usize) -> bool {
+        let inst = view.instance;
+        if !inst.is_eligible(t, d) || !view.state.devices[d].up(view.now, inst, d) {
+            return false;
+        }
+        let h = self.holding(view, d);
+        if h.busy + view.remaining(t, d) > inst.capacity_limit(d) {
+            return false;
+        }
+        if !inst.shares(t, d) {
+            return h.jobs == 0;
+        }
+        h.exclusive == 0
+            && (0..inst.num_resources())
+                .all(|k| h.held[k] + inst.held(t, d, k) <= inst.resource_capacity(d, k) + TOLERANCE)
+    }
+
+    /// The device where job `t` fits now and would end first by the estimates (its current
+    /// device on ties), if any.
+    pub fn fastest_fit(&self, view: &View, t: usize) -> Option<usize> {
+        let current = view.device_of(t);
+        view.instance
+            .eligible(t)
+            .iter()
+            .copied()
+            .filter(|&d| self.fits(view, t, d))
+            .min_by(|&a, &b| {
+                view.remaining(t, a)
+                    .total_cmp(&view.remaining(t, b))
+                    .then((Some(b) == current).cmp(&(Some(a) == current)))
+                    .then(a.cmp(&b))
+            })
+    }
+
+    /// Start waiting (or stopped) job `t` on device `d`; false, and nothing recorded, when it
+    /// does not fit there or is already started.
+    pub fn start(&mut self, view: &View, t: usize, d: usize) -> bool {
+        let stopped = self.stops.contains(&t);
+        let waiting = view.state.jobs[t].waiting;
+        if !(waiting || stopped)
+            || self.starts.iter().any(|&(u, _)| u == t)
+            || !self.fits(view, t, d)
+        {
+            return false;
+        }
+        self.change(view, t, d, 1.0, view.remaining(t, d));
+        self.starts.push((t, d));
+        true
+    }
+
+    /// Stop running job `t` (it keeps the work done and waits again); false when it does not
+    /// run, is stopped already, or the simulation does not allow preemption.
+    pub fn stop(&mut self, view: &View, t: usize) -> bool {
+        let Some(d) = view.device_of(t) else {
+            return false;
+        };
+        if !self.preemption || self.stops.contains(&t) {
+            return false;
+        }
+        self.change(view, t, d, -1.0, 0.0);
+        self.stops.push(t);
+        true
+    }
+}
+
+/// The order a list policy serves jobs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// First come, first served: by arrival.
+    Arrival,
+    /// Shortest job first: by estimated time on the fastest eligible device.
+    Shortest,
+    /// Shortest remaining processing time: by estimated remaining time on the fastest device.
+    ShortestRemaining,
+    /// Earliest deadline first: by due date (jobs without one last).
+    Deadline,
+    /// Priority: by weight, heaviest first.
+    Weight,
+    /// Least attained service: by time run so far.
+    LeastAttained,
+}
+
+/// A list policy: at every decision, the jobs in its [`Order`] (ties by arrival, then task
+/// index), each started on the device where it fits now and ends first by the estimates. It
+/// never leaves a device idle while a waiting job fits there (work-conserving).
+///
+/// Preemptive (when the simulation allows it): running jobs take part in the order too, placed
+/// the same way (a running job keeps its device unless another one where it fits would end it
+/// sooner: a job pushed onto a slow device moves back when a fast one frees); the running jobs
+/// not served are stopped.
+#[derive(Debug, Clone)]
+pub struct ListPolicy {
+    /// The order.
+    pub order: Order,
+}
+
+impl ListPolicy {
+    fn key(&self, view: &View, t: usize) -> f64 {
+        match self.order {
+            Order::Arrival => 0.0,
+            Order::Shortest => view.shortest(t),
+            Order::ShortestRemaining => view.shortest_remaining(t),
+            Order::Deadline => view.instance.task(t).due.unwrap_or(f64::INFINITY),
+            Order::Weight => -view.instance.task(t).weight,
+            Order::LeastAttained => view.attained(t),
+        }
+    }
+}
+
+impl Policy for ListPolicy {
+    fn decide(&mut self, view: &View, decision: &mut Decision) {
+        let mut jobs: Vec<usize> = view.waiting().to_vec();
+        if decision.preemption() {
+            let running: Vec<usize> = view.running().map(|(t, _)| t).collect();
+            for &t in &running {
+                decision.stop(view, t);
+            }
+            jobs.extend(running);
+        }
+        let mut keyed: Vec<(f64, f64, usize)> = jobs
+            .into_iter()
+            .map(|t| (self.key(view, t), view.arrival(t), t))
+            .collect();
+        keyed.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        for (_, _, t) in keyed {
+            if let Some(d) = decision.fastest_fit(view, t) {
+                decision.start(view, t, d);
+            }
+        }
+    }
+}
+
+/// The built-in policies by name, and whether each needs preemption.
+pub const POLICIES: &[(&str, &str)] = &[
+    (
+        "fcfs",
+        "first come, first served (a job that fits nowhere now does not block later ones)",
+    ),
+    (
+        "sjf",
+        "shortest job first, by the estimate on the fastest eligible device",
+    ),
+    ("srpt", "shortest remaining processing time (preemptive)"),
+    ("edf", "earliest due date first"),
+    ("priority", "heaviest weight first"),
+    (
+        "las",
+        "least attained service (preemptive; decides at every quantum)",
+    ),
+];
+
+/// The built-in policy named `name` and whether it preempts by nature (`srpt`, `las`); `None`
+/// for an unknown name.
+pub fn by_name(name: &str) -> Option<(ListPolicy, bool)> {
+    let (order, preemptive) = match name {
+        "fcfs" => (Order::Arrival, false),
+        "sjf" => (Order::Shortest, false),
+        "srpt" => (Order::ShortestRemaining, true),
+        "edf" => (Order::Deadline, false),
+        "priority" => (Order::Weight, false),
+        "las" => (Order::LeastAttained, true),
+        _ => return None,
+    };
+    Some((ListPolicy { order }, preemptive))
+}

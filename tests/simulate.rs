@@ -1,0 +1,369 @@
+//! The online simulator: SRPT against the preemptive optimum, FCFS by hand, every simulated
+//! schedule through the checker, work conservation, same seed ⇒ same simulation.
+
+mod common;
+
+use common::Rng;
+use hetsched::sim::{self, Decision, ListPolicy, Options, Policy, View};
+use hetsched::{Instance, InstanceData};
+use std::collections::HashMap;
+
+fn instance(json: &str) -> Instance {
+    Instance::new(serde_json::from_str::<InstanceData>(json).unwrap()).unwrap()
+}
+
+/// The optimum of 1 | r_j, pmtn | Σ C_j for integer data, by a search over unit time slots
+/// (with integer releases and times some optimal schedule preempts only at integer times).
+fn preemptive_optimum(jobs: &[(u32, u32)]) -> u32 {
+    fn best(
+        time: u32,
+        left: &mut Vec<u32>,
+        jobs: &[(u32, u32)],
+        memo: &mut HashMap<(u32, Vec<u32>), u32>,
+    ) -> u32 {
+        if left.iter().all(|&x| x == 0) {
+            return 0;
+        }
+        if let Some(&v) = memo.get(&(time, left.clone())) {
+            return v;
+        }
+        let ready: Vec<usize> = (0..jobs.len())
+            .filter(|&j| left[j] > 0 && jobs[j].0 <= time)
+            .collect();
+        let value = if ready.is_empty() {
+            let next = (0..jobs.len())
+                .filter(|&j| left[j] > 0)
+                .map(|j| jobs[j].0)
+                .min()
+                .unwrap();
+            best(next, left, jobs, memo)
+        } else {
+            ready
+                .into_iter()
+                .map(|j| {
+                    left[j] -= 1;
+                    let done = if left[j] == 0 { time + 1 } else { 0 };
+                    let v = done + best(time + 1, left, jobs, memo);
+                    left[j] += 1;
+                    v
+                })
+                .min()
+                .unwrap()
+        };
+        memo.insert((time, left.clone()), value);
+        value
+    }
+    let mut left: Vec<u32> = jobs.iter().map(|j| j.1).collect();
+    best(0, &mut left, jobs, &mut HashMap::new())
+}
+
+#[test]
+fn srpt_reaches_the_preemptive_optimum_on_one_device() {
+    // SRPT minimises Σ C_j on one device with releases and preemption (Schrage 1968).
+    let mut rng = Rng(5);
+    let mut preempted = 0;
+    for case in 0..200 {
+        let n = 2 + rng.below(5) as usize;
+        let jobs: Vec<(u32, u32)> = (0..n)
+            .map(|_| (rng.below(8) as u32, 1 + rng.below(5) as u32))
+            .collect();
+        let tasks: Vec<String> = jobs
+            .iter()
+            .enumerate()
+            .map(|(j, (r, p))| format!(r#"{{"id": "j{j}", "work": {p}, "release": {r}}}"#))
+            .collect();
+        let inst = instance(&format!(
+            r#"{{"objective": "weighted_completion", "devices": [{{"id": "gpu"}}], "tasks": [{}]}}"#,
+            tasks.join(",")
+        ));
+        let (mut srpt, _) = sim::by_name("srpt").unwrap();
+        let options = Options {
+            preemption: true,
+            ..Options::default()
+        };
+        let run = sim::simulate(&inst, &mut srpt, &options).unwrap();
+        assert!(run.schedule.violations(&inst).is_empty(), "case {case}");
+        let total: f64 = run.completions.iter().sum();
+        assert_eq!(
+            total,
+            preemptive_optimum(&jobs) as f64,
+            "case {case}: {jobs:?}"
+        );
+        assert_eq!(run.metrics.value, total);
+        preempted += usize::from(run.metrics.preemptions > 0);
+    }
+    assert!(preempted > 20, "only {preempted} cases preempted");
+}
+
+#[test]
+fn fcfs_by_hand() {
+    // gpu (speed 2) and cpu (speed 1). At 0, a takes the gpu (ends 2), b the cpu (ends 2); c
+    // arrives at 1 and waits; at 2 c takes the gpu (6 / 2: ends 5); d arrives at 3, the gpu is
+    // busy: it runs on the cpu and ends at 5.
+    let inst = instance(
+        r#"{"devices": [{"id": "gpu", "speed": 2}, {"id": "cpu"}],
+            "tasks": [{"id": "a", "work": 4}, {"id": "b", "work": 2},
+                      {"id": "c", "work": 6, "release": 1}, {"id": "d", "work": 2, "release": 3}]}"#,
+    );
+    let (mut fcfs, preemptive) = sim::by_name("fcfs").unwrap();
+    assert!(!preemptive);
+    let run = sim::simulate(&inst, &mut fcfs, &Options::default()).unwrap();
+    assert_eq!(run.completions, vec![2.0, 2.0, 5.0, 5.0]);
+    let devices: Vec<usize> = run.schedule.assignments.iter().map(|a| a.device).collect();
+    assert_eq!(devices, vec![0, 1, 0, 1]);
+    assert_eq!(run.metrics.mean_jct, 2.5);
+    assert_eq!(run.metrics.max_jct, 4.0);
+    assert_eq!(run.metrics.makespan, 5.0);
+    assert!(!run.schedule.preemptive);
+    assert!(run.schedule.violations(&inst).is_empty());
+}
+
+/// A random instance: a node with resources (sharing and exclusive tasks), a gpu and a cpu of
+/// different speeds, releases, precedence, eligibility by kind, a late device.
+fn random_instance(rng: &mut Rng) -> Instance {
+    let n = 4 + rng.below(12) as usize;
+    let tasks: Vec<String> = (0..n)
+        .map(|t| {
+            let demand = if rng.chance(0.6) {
+                format!(
+                    r#", "demand": {{"gpu": {}, "mem": {}}}"#,
+                    1 + rng.below(4),
+                    rng.below(60)
+                )
+            } else {
+                String::new()
+            };
+            let times = if rng.chance(0.3) {
+                format!(
+                    r#", "times": {{"node": {}, "gpu": {}}}"#,
+                    1 + rng.below(9),
+                    1 + rng.below(9)
+                )
+            } else {
+                format!(r#", "work": {}"#, 1 + rng.below(12))
+            };
+            let after: Vec<String> = (0..t)
+                .filter(|_| rng.chance(0.15))
+                .map(|k| format!(r#""t{k}""#))
+                .collect();
+            format!(
+                r#"{{"id": "t{t}", "release": {}, "weight": {}, "due": {}, "user": "u{}", "after": [{}]{times}{demand}}}"#,
+                rng.below(15),
+                1 + rng.below(3),
+                5 + rng.below(30),
+                rng.below(3),
+                after.join(",")
+            )
+        })
+        .collect();
+    instance(&format!(
+        r#"{{"devices": [{{"id": "node", "resources": {{"gpu": 4, "mem": 100}}}},
+                        {{"id": "g", "kind": "gpu", "speed": 2, "available_from": 3}},
+                        {{"id": "c", "kind": "cpu", "speed": 0.5}}],
+            "tasks": [{}]}}"#,
+        tasks.join(",")
+    ))
+}
+
+/// A list policy that checks, after deciding, that no waiting job fits on a device.
+struct WorkConserving(ListPolicy, usize);
+
+impl Policy for WorkConserving {
+    fn decide(&mut self, view: &View, decision: &mut Decision) {
+        self.0.decide(view, decision);
+        for &t in view.waiting() {
+            for &d in view.instance().eligible(t) {
+                if decision.start(view, t, d) {
+                    panic!(
+                        "at {}: '{}' waits while device {d} is free for it",
+                        view.now(),
+                        view.instance().task(t).id
+                    );
+                }
+            }
+        }
+        self.1 += 1;
+    }
+}
+
+#[test]
+fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
+    let mut rng = Rng(17);
+    for case in 0..60 {
+        let inst = random_instance(&mut rng);
+        for (name, _) in sim::POLICIES {
+            for preemption in [false, true] {
+                for noise in [0.0, 0.5] {
+                    let (policy, preemptive) = sim::by_name(name).unwrap();
+                    let mut policy = WorkConserving(policy, 0);
+                    let options = Options {
+                        preemption: preemption || preemptive,
+                        noise,
+                        seed: case,
+                        quantum: (*name == "las").then_some(1.5),
+                        log: true,
+                    };
+                    let what =
+                        format!("case {case}, {name}, preemption {preemption}, noise {noise}");
+                    let run = sim::simulate(&inst, &mut policy, &options)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    let checked = run.realized.as_ref().unwrap_or(&inst);
+                    let v = run.schedule.violations(checked);
+                    assert!(v.is_empty(), "{what}: {v:?}");
+                    assert!(policy.1 > 0);
+                    let sum_jct: f64 = (0..inst.num_tasks())
+                        .map(|t| run.completions[t] - inst.task(t).release)
+                        .sum();
+                    let mean = sum_jct / inst.num_tasks() as f64;
+                    assert!((run.metrics.mean_jct - mean).abs() < 1e-9, "{what}");
+                    assert_eq!(
+                        run.metrics.value,
+                        common::recompute_preemptive(checked, &run.schedule),
+                        "{what}"
+                    );
+                    let starts = run.events.iter().filter(|e| e.event == "start").count();
+                    assert_eq!(starts, inst.num_tasks() + run.metrics.preemptions, "{what}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_simulation() {
+    let mut rng = Rng(3);
+    let inst = random_instance(&mut rng);
+    let run = |seed| {
+        let (mut p, _) = sim::by_name("srpt").unwrap();
+        let options = Options {
+            preemption: true,
+            noise: 0.8,
+            seed,
+            ..Options::default()
+        };
+        sim::simulate(&inst, &mut p, &options).unwrap()
+    };
+    let (a, b, c) = (run(1), run(1), run(2));
+    assert_eq!(a.schedule, b.schedule);
+    assert_eq!(a.metrics, b.metrics);
+    assert_ne!(a.schedule, c.schedule);
+}
+
+#[test]
+fn bad_options_are_refused() {
+    let inst = instance(r#"{"devices": [{"id": "d"}], "tasks": [{"id": "a", "work": 1}]}"#);
+    let (mut p, _) = sim::by_name("fcfs").unwrap();
+    for options in [
+        Options {
+            noise: -1.0,
+            ..Options::default()
+        },
+        Options {
+            quantum: Some(0.0),
+            ..Options::default()
+        },
+    ] {
+        let err = sim::simulate(&inst, &mut p, &options).unwrap_err();
+        assert!(err.is_bad_input(), "{err}");
+    }
+}
+
+fn example(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("instances/examples")
+        .join(name)
+}
+
+#[test]
+fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
+    use assert_cmd::cargo::cargo_bin_cmd;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra) in [
+        ("gpu-nodes.json", vec!["--policy", "srpt"]),
+        (
+            "ai-cluster.json",
+            vec!["--policy", "las", "--noise", "0.4", "--seed", "3"],
+        ),
+    ] {
+        let out = dir.path().join("plan.json");
+        let realized = dir.path().join("realized.json");
+        let metrics = dir.path().join("metrics.json");
+        let log = dir.path().join("events.jsonl");
+        cargo_bin_cmd!("hetsched")
+            .arg("simulate")
+            .arg(example(name))
+            .args(&extra)
+            .arg("--out")
+            .arg(&out)
+            .arg("--realized")
+            .arg(&realized)
+            .arg("--metrics")
+            .arg(&metrics)
+            .arg("--log")
+            .arg(&log)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("JCT             mean"));
+        cargo_bin_cmd!("hetsched")
+            .arg("check")
+            .arg(&realized)
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with("feasible"));
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
+        assert!(m["mean_jct"].as_f64().unwrap() > 0.0);
+        let events = std::fs::read_to_string(&log).unwrap();
+        assert!(events.lines().count() > 0);
+        for line in events.lines() {
+            let e: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(e["time"].is_number() && e["task"].is_string());
+        }
+    }
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .args(["--policy", "round-robin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown policy 'round-robin'; the policies are fcfs, sjf, srpt",
+        ));
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .arg("--noise=-0.5")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the noise must be a finite number",
+        ));
+}
+
+#[test]
+fn a_job_that_can_never_start_is_named() {
+    // The device's busy-time capacity holds one of the two jobs: the second never starts, and
+    // the simulation says so (also with a quantum, whose ticks must not run on forever).
+    let inst = instance(
+        r#"{"devices": [{"id": "gpu0", "capacity": 5}],
+            "tasks": [{"id": "a", "work": 4}, {"id": "b", "work": 4}]}"#,
+    );
+    for quantum in [None, Some(1.0)] {
+        let (mut p, _) = sim::by_name("las").unwrap();
+        let options = Options {
+            preemption: true,
+            quantum,
+            ..Options::default()
+        };
+        let err = sim::simulate(&inst, &mut p, &options).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "the simulation ended with task 'b' unfinished: every eligible device has used \
+                 its busy-time capacity"
+            ),
+            "{err}"
+        );
+    }
+}

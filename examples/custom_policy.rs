@@ -32,12 +32,12 @@ fn main() -> Result<(), hetsched::Error> {
         sim::simulate(&instance, &mut LargestFirst, &options)?,
     )];
     for name in ["fcfs", "srpt"] {
-        let (mut policy, preemptive) = sim::by_name(name).expect("built-in");
+        let (mut policy, info) = sim::by_name(name).expect("built-in");
         let options = Options {
-            preemption: preemptive,
+            preemption: info.preemptive,
             ..Options::default()
         };
-        rows.push((name, sim::simulate(&instance, &mut policy, &options)?));
+        rows.push((name, sim::simulate(&instance, policy.as_mut(), &options)?));
     }
     println!(
         "{:<14} {:>10} {:>10} {:>12}",

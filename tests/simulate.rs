@@ -4,7 +4,7 @@
 mod common;
 
 use common::Rng;
-use hetsched::sim::{self, Decision, ListPolicy, Options, Policy, View};
+use hetsched::sim::{self, Decision, Options, Policy, View};
 use hetsched::{Instance, InstanceData};
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ fn srpt_reaches_the_preemptive_optimum_on_one_device() {
             preemption: true,
             ..Options::default()
         };
-        let run = sim::simulate(&inst, &mut srpt, &options).unwrap();
+        let run = sim::simulate(&inst, srpt.as_mut(), &options).unwrap();
         assert!(run.schedule.violations(&inst).is_empty(), "case {case}");
         let total: f64 = run.completions.iter().sum();
         assert_eq!(
@@ -105,9 +105,9 @@ fn fcfs_by_hand() {
             "tasks": [{"id": "a", "work": 4}, {"id": "b", "work": 2},
                       {"id": "c", "work": 6, "release": 1}, {"id": "d", "work": 2, "release": 3}]}"#,
     );
-    let (mut fcfs, preemptive) = sim::by_name("fcfs").unwrap();
-    assert!(!preemptive);
-    let run = sim::simulate(&inst, &mut fcfs, &Options::default()).unwrap();
+    let (mut fcfs, info) = sim::by_name("fcfs").unwrap();
+    assert!(!info.preemptive && info.work_conserving);
+    let run = sim::simulate(&inst, fcfs.as_mut(), &Options::default()).unwrap();
     assert_eq!(run.completions, vec![2.0, 2.0, 5.0, 5.0]);
     let devices: Vec<usize> = run.schedule.assignments.iter().map(|a| a.device).collect();
     assert_eq!(devices, vec![0, 1, 0, 1]);
@@ -165,12 +165,17 @@ fn random_instance(rng: &mut Rng) -> Instance {
     ))
 }
 
-/// A list policy that checks, after deciding, that no waiting job fits on a device.
-struct WorkConserving(ListPolicy, usize);
+/// A policy that checks, after deciding, that no waiting job fits on a device (when the policy
+/// is work-conserving), and counts its decisions.
+struct WorkConserving(Box<dyn Policy>, bool, usize);
 
 impl Policy for WorkConserving {
     fn decide(&mut self, view: &View, decision: &mut Decision) {
         self.0.decide(view, decision);
+        self.2 += 1;
+        if !self.1 {
+            return;
+        }
         for &t in view.waiting() {
             for &d in view.instance().eligible(t) {
                 if decision.start(view, t, d) {
@@ -182,7 +187,6 @@ impl Policy for WorkConserving {
                 }
             }
         }
-        self.1 += 1;
     }
 }
 
@@ -191,16 +195,17 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
     let mut rng = Rng(17);
     for case in 0..60 {
         let inst = random_instance(&mut rng);
-        for (name, _) in sim::POLICIES {
+        for info in sim::POLICIES {
+            let name = info.name;
             for preemption in [false, true] {
                 for noise in [0.0, 0.5] {
-                    let (policy, preemptive) = sim::by_name(name).unwrap();
-                    let mut policy = WorkConserving(policy, 0);
+                    let (policy, info) = sim::by_name(name).unwrap();
+                    let mut policy = WorkConserving(policy, info.work_conserving, 0);
                     let options = Options {
-                        preemption: preemption || preemptive,
+                        preemption: preemption || info.preemptive,
                         noise,
                         seed: case,
-                        quantum: (*name == "las").then_some(1.5),
+                        quantum: (name == "las").then_some(1.5),
                         log: true,
                     };
                     let what =
@@ -210,7 +215,7 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
                     let checked = run.realized.as_ref().unwrap_or(&inst);
                     let v = run.schedule.violations(checked);
                     assert!(v.is_empty(), "{what}: {v:?}");
-                    assert!(policy.1 > 0);
+                    assert!(policy.2 > 0);
                     let sum_jct: f64 = (0..inst.num_tasks())
                         .map(|t| run.completions[t] - inst.task(t).release)
                         .sum();
@@ -241,7 +246,7 @@ fn same_seed_same_simulation() {
             seed,
             ..Options::default()
         };
-        sim::simulate(&inst, &mut p, &options).unwrap()
+        sim::simulate(&inst, p.as_mut(), &options).unwrap()
     };
     let (a, b, c) = (run(1), run(1), run(2));
     assert_eq!(a.schedule, b.schedule);
@@ -263,7 +268,7 @@ fn bad_options_are_refused() {
             ..Options::default()
         },
     ] {
-        let err = sim::simulate(&inst, &mut p, &options).unwrap_err();
+        let err = sim::simulate(&inst, p.as_mut(), &options).unwrap_err();
         assert!(err.is_bad_input(), "{err}");
     }
 }
@@ -357,7 +362,7 @@ fn a_job_that_can_never_start_is_named() {
             quantum,
             ..Options::default()
         };
-        let err = sim::simulate(&inst, &mut p, &options).unwrap_err();
+        let err = sim::simulate(&inst, p.as_mut(), &options).unwrap_err();
         assert!(
             err.to_string().ends_with(
                 "the simulation ended with task 'b' unfinished: every eligible device has used \
@@ -366,4 +371,66 @@ fn a_job_that_can_never_start_is_named() {
             "{err}"
         );
     }
+}
+
+/// Completions (by task) of `policy` on `inst` without preemption or noise.
+fn completions(inst: &Instance, policy: &str) -> Vec<f64> {
+    let (mut p, _) = sim::by_name(policy).unwrap();
+    let run = sim::simulate(inst, p.as_mut(), &Options::default()).unwrap();
+    assert!(run.schedule.violations(inst).is_empty());
+    run.completions
+}
+
+#[test]
+fn backfill_keeps_the_head_reservation_by_hand() {
+    // A node of 4 GPUs. x holds 3 until 10; h (4 GPUs) arrives at 1 and cannot start: it is
+    // reserved at 10. s (1 GPU, 5 long) arrives at 2 and ends by 10: backfilled at once. l
+    // (1 GPU, 20 long) would hold a GPU past 10: it waits for h (10–14) and runs 14–34.
+    // FCFS without reservations starts l at 7, when s ends, and h waits until 27.
+    let inst = instance(
+        r#"{"devices": [{"id": "node", "resources": {"gpu": 4}}],
+            "tasks": [{"id": "x", "work": 10, "demand": {"gpu": 3}},
+                      {"id": "h", "work": 4, "release": 1, "demand": {"gpu": 4}},
+                      {"id": "s", "work": 5, "release": 2, "demand": {"gpu": 1}},
+                      {"id": "l", "work": 20, "release": 3, "demand": {"gpu": 1}}]}"#,
+    );
+    assert_eq!(completions(&inst, "backfill"), vec![10.0, 14.0, 7.0, 34.0]);
+    assert_eq!(completions(&inst, "fcfs"), vec![10.0, 31.0, 7.0, 27.0]);
+}
+
+#[test]
+fn fair_share_and_drf_serve_the_user_with_less_by_hand() {
+    // Two devices. Alice submits four jobs at 0, Bob one at 1 (all 4 long). At 4 both devices
+    // free: FCFS serves Alice's a3 and a4, Bob's b waits until 8; fair share serves each
+    // user once (Alice first: her job arrived first), so b runs 4–8.
+    let inst = instance(
+        r#"{"devices": [{"id": "d0"}, {"id": "d1"}],
+            "tasks": [{"id": "a1", "work": 4, "user": "alice"}, {"id": "a2", "work": 4, "user": "alice"},
+                      {"id": "a3", "work": 4, "user": "alice"}, {"id": "a4", "work": 4, "user": "alice"},
+                      {"id": "b", "work": 4, "release": 1, "user": "bob"}]}"#,
+    );
+    assert_eq!(completions(&inst, "fcfs"), vec![4.0, 4.0, 8.0, 8.0, 12.0]);
+    for policy in ["fair", "drf"] {
+        assert_eq!(
+            completions(&inst, policy),
+            vec![4.0, 4.0, 8.0, 12.0, 8.0],
+            "{policy}"
+        );
+    }
+    // DRF weighs what the jobs hold. A node of 8 GPUs: at 0 Alice's a1 (4 GPUs) and Bob's b1,
+    // b2 (1 GPU each) start, all 10 long. At 1, a2 and b3 (2 GPUs, 2 long) arrive; one fits.
+    // Fair share counts jobs: Alice runs 1, Bob 2, so a2 goes first (as with FCFS: it is
+    // first in the file). DRF compares dominant shares: Alice holds 1/2 of the GPUs, Bob 1/4,
+    // so b3 goes first.
+    let inst = instance(
+        r#"{"devices": [{"id": "node", "resources": {"gpu": 8}}],
+            "tasks": [{"id": "a1", "work": 10, "user": "alice", "demand": {"gpu": 4}},
+                      {"id": "b1", "work": 10, "user": "bob", "demand": {"gpu": 1}},
+                      {"id": "b2", "work": 10, "user": "bob", "demand": {"gpu": 1}},
+                      {"id": "a2", "work": 2, "release": 1, "user": "alice", "demand": {"gpu": 2}},
+                      {"id": "b3", "work": 2, "release": 1, "user": "bob", "demand": {"gpu": 2}}]}"#,
+    );
+    assert_eq!(completions(&inst, "fcfs"), vec![10.0, 10.0, 10.0, 3.0, 5.0]);
+    assert_eq!(completions(&inst, "fair"), vec![10.0, 10.0, 10.0, 3.0, 5.0]);
+    assert_eq!(completions(&inst, "drf"), vec![10.0, 10.0, 10.0, 5.0, 3.0]);
 }

@@ -21,18 +21,22 @@
 //!               {"id": "short", "work": 2, "release": 1}]}"#).unwrap();
 //! let inst = Instance::new(data).unwrap();
 //! let (mut srpt, _) = sim::by_name("srpt").unwrap();
-//! let run = sim::simulate(&inst, &mut srpt, &Options { preemption: true, ..Options::default() })
-//!     .unwrap();
+//! let options = Options { preemption: true, ..Options::default() };
+//! let run = sim::simulate(&inst, srpt.as_mut(), &options).unwrap();
 //! // The short job preempts the long one at its arrival: it ends at 3, the long one at 12.
 //! assert_eq!(run.completions, vec![12.0, 3.0]);
 //! assert!(run.schedule.violations(&inst).is_empty());
 //! ```
 
+mod backfill;
 mod metrics;
 mod policy;
+mod share;
 
+pub use backfill::Backfill;
 pub use metrics::{Metrics, UserMetrics};
-pub use policy::{Decision, ListPolicy, Order, POLICIES, Policy, View, by_name};
+pub use policy::{Decision, ListPolicy, Order, POLICIES, Policy, PolicyInfo, View, by_name};
+pub use share::FairShare;
 
 use crate::error::Error;
 use crate::model::{Instance, InstanceData};

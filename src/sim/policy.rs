@@ -329,36 +329,96 @@ impl Policy for ListPolicy {
     }
 }
 
-/// The built-in policies by name, and whether each needs preemption.
-pub const POLICIES: &[(&str, &str)] = &[
-    (
+/// A built-in policy: its name, what it does, and how it behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicyInfo {
+    /// Its name on the command line.
+    pub name: &'static str,
+    /// One line on what it does.
+    pub description: &'static str,
+    /// It stops running jobs by nature (the simulation then allows preemption).
+    pub preemptive: bool,
+    /// It never leaves a device idle while a waiting job fits there.
+    pub work_conserving: bool,
+}
+
+const fn info(
+    name: &'static str,
+    description: &'static str,
+    preemptive: bool,
+    work_conserving: bool,
+) -> PolicyInfo {
+    PolicyInfo {
+        name,
+        description,
+        preemptive,
+        work_conserving,
+    }
+}
+
+/// The built-in policies.
+pub const POLICIES: &[PolicyInfo] = &[
+    info(
         "fcfs",
         "first come, first served (a job that fits nowhere now does not block later ones)",
+        false,
+        true,
     ),
-    (
+    info(
         "sjf",
         "shortest job first, by the estimate on the fastest eligible device",
+        false,
+        true,
     ),
-    ("srpt", "shortest remaining processing time (preemptive)"),
-    ("edf", "earliest due date first"),
-    ("priority", "heaviest weight first"),
-    (
+    info(
+        "srpt",
+        "shortest remaining processing time (preemptive)",
+        true,
+        true,
+    ),
+    info("edf", "earliest due date first", false, true),
+    info("priority", "heaviest weight first", false, true),
+    info(
         "las",
         "least attained service (preemptive; decides at every quantum)",
+        true,
+        true,
+    ),
+    info(
+        "backfill",
+        "first come, first served with EASY backfilling (the first job that cannot start gets a reservation)",
+        false,
+        false,
+    ),
+    info(
+        "fair",
+        "fair share between users: the user with the fewest running jobs starts next",
+        false,
+        true,
+    ),
+    info(
+        "drf",
+        "dominant resource fairness between users across resource types",
+        false,
+        true,
     ),
 ];
 
-/// The built-in policy named `name` and whether it preempts by nature (`srpt`, `las`); `None`
-/// for an unknown name.
-pub fn by_name(name: &str) -> Option<(ListPolicy, bool)> {
-    let (order, preemptive) = match name {
-        "fcfs" => (Order::Arrival, false),
-        "sjf" => (Order::Shortest, false),
-        "srpt" => (Order::ShortestRemaining, true),
-        "edf" => (Order::Deadline, false),
-        "priority" => (Order::Weight, false),
-        "las" => (Order::LeastAttained, true),
+/// The built-in policy named `name`, with its [`PolicyInfo`]; `None` for an unknown name.
+pub fn by_name(name: &str) -> Option<(Box<dyn Policy>, PolicyInfo)> {
+    let info = *POLICIES.iter().find(|p| p.name == name)?;
+    let list = |order| -> Box<dyn Policy> { Box::new(ListPolicy { order }) };
+    let policy = match name {
+        "fcfs" => list(Order::Arrival),
+        "sjf" => list(Order::Shortest),
+        "srpt" => list(Order::ShortestRemaining),
+        "edf" => list(Order::Deadline),
+        "priority" => list(Order::Weight),
+        "las" => list(Order::LeastAttained),
+        "backfill" => Box::new(super::backfill::Backfill),
+        "fair" => Box::new(super::share::FairShare { dominant: false }),
+        "drf" => Box::new(super::share::FairShare { dominant: true }),
         _ => return None,
     };
-    Some((ListPolicy { order }, preemptive))
+    Some((policy, info))
 }

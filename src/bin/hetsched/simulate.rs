@@ -10,7 +10,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// Instance file: each task arrives at its `release`.
     instance: PathBuf,
-    /// Policy: fcfs, sjf, srpt, edf, priority or las (`hetsched simulate --policies` lists them).
+    /// Policy: fcfs, sjf, srpt, edf, priority, las, backfill, fair or drf (`hetsched simulate
+    /// --policies` lists them).
     #[arg(long, default_value = "fcfs")]
     policy: String,
     /// Let the policy stop running jobs (they resume with the work done kept, on any eligible
@@ -48,14 +49,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome> {
     if args.policies {
-        for (name, what) in POLICIES {
-            println!("{name:<10} {what}");
+        for p in POLICIES {
+            println!("{:<10} {}", p.name, p.description);
         }
         return Ok(Outcome::Ok);
     }
     let instance = hetsched::io::read_instance(&args.instance)?;
-    let (mut policy, preemptive) = sim::by_name(&args.policy).ok_or_else(|| {
-        let names: Vec<&str> = POLICIES.iter().map(|p| p.0).collect();
+    let (mut policy, info) = sim::by_name(&args.policy).ok_or_else(|| {
+        let names: Vec<&str> = POLICIES.iter().map(|p| p.name).collect();
         Error::Usage(format!(
             "unknown policy '{}'; the policies are {}",
             args.policy,
@@ -73,13 +74,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         })
     });
     let options = Options {
-        preemption: args.preemption || preemptive,
+        preemption: args.preemption || info.preemptive,
         noise: args.noise,
         seed: args.seed,
         quantum: quantum.filter(|&q| q > 0.0 || args.quantum.is_some()),
         log: args.log.is_some(),
     };
-    let run = sim::simulate(&instance, &mut policy, &options)?;
+    let run = sim::simulate(&instance, policy.as_mut(), &options)?;
     let checked = run.realized.as_ref().unwrap_or(&instance);
     let violations = run.schedule.violations(checked);
     if !violations.is_empty() {

@@ -195,6 +195,17 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
     let mut rng = Rng(17);
     for case in 0..60 {
         let inst = random_instance(&mut rng);
+        // Half the cases: one or two outages on random devices.
+        let outages: Vec<sim::Outage> = (0..rng.below(3) * (case % 2))
+            .map(|_| {
+                let from = rng.below(20) as f64;
+                sim::Outage {
+                    device: rng.below(3) as usize,
+                    from,
+                    to: from + 1.0 + rng.below(6) as f64,
+                }
+            })
+            .collect();
         for info in sim::POLICIES {
             let name = info.name;
             for preemption in [false, true] {
@@ -207,6 +218,8 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
                         seed: case,
                         quantum: (name == "las").then_some(1.5),
                         log: true,
+                        timeline: true,
+                        outages: outages.clone(),
                     };
                     let what =
                         format!("case {case}, {name}, preemption {preemption}, noise {noise}");
@@ -226,8 +239,14 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
                         common::recompute_preemptive(checked, &run.schedule),
                         "{what}"
                     );
-                    let starts = run.events.iter().filter(|e| e.event == "start").count();
-                    assert_eq!(starts, inst.num_tasks() + run.metrics.preemptions, "{what}");
+                    let count = |what: &str| run.events.iter().filter(|e| e.event == what).count();
+                    let restarts = run.metrics.preemptions + count("lost");
+                    assert_eq!(count("start"), inst.num_tasks() + restarts, "{what}");
+                    assert_eq!(count("down"), outages.len(), "{what}");
+                    let rows = &run.timeline.rows;
+                    assert_eq!(run.timeline.kinds, ["cpu", "gpu", "node"], "{what}");
+                    assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "{what}");
+                    assert_eq!(rows.last().map(|r| (r.1, r.2)), Some((0, 0)), "{what}");
                 }
             }
         }
@@ -295,6 +314,7 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
         let realized = dir.path().join("realized.json");
         let metrics = dir.path().join("metrics.json");
         let log = dir.path().join("events.jsonl");
+        let timeline = dir.path().join("timeline.csv");
         cargo_bin_cmd!("hetsched")
             .arg("simulate")
             .arg(example(name))
@@ -307,6 +327,8 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
             .arg(&metrics)
             .arg("--log")
             .arg(&log)
+            .arg("--timeline")
+            .arg(&timeline)
             .assert()
             .success()
             .stdout(predicate::str::contains("JCT             mean"));
@@ -320,6 +342,8 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
         let m: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
         assert!(m["mean_jct"].as_f64().unwrap() > 0.0);
+        let csv = std::fs::read_to_string(&timeline).unwrap();
+        assert!(csv.starts_with("time,waiting,running,busy_"), "{csv}");
         let events = std::fs::read_to_string(&log).unwrap();
         assert!(events.lines().count() > 0);
         for line in events.lines() {
@@ -433,4 +457,48 @@ fn fair_share_and_drf_serve_the_user_with_less_by_hand() {
     assert_eq!(completions(&inst, "fcfs"), vec![10.0, 10.0, 10.0, 3.0, 5.0]);
     assert_eq!(completions(&inst, "fair"), vec![10.0, 10.0, 10.0, 3.0, 5.0]);
     assert_eq!(completions(&inst, "drf"), vec![10.0, 10.0, 10.0, 5.0, 3.0]);
+}
+
+#[test]
+fn an_outage_loses_the_work_without_preemption_and_keeps_it_with() {
+    // One device, a job of 10 from 0; the device is down over [4, 6). Without preemption the
+    // 4 units run are lost and the job starts again at 6 (ends 16); with preemption it resumes
+    // at 6 with 6 left (ends 12).
+    let inst = instance(r#"{"devices": [{"id": "gpu0"}], "tasks": [{"id": "a", "work": 10}]}"#);
+    let outages = sim::parse_outages(
+        r#"{"outages": [{"device": "gpu0", "from": 4, "to": 6}]}"#,
+        std::path::Path::new("outages.json"),
+        &inst,
+    )
+    .unwrap();
+    for (preemption, end, lost, segments) in [(false, 16.0, 4.0, 1), (true, 12.0, 0.0, 2)] {
+        let (mut p, _) = sim::by_name("fcfs").unwrap();
+        let options = Options {
+            preemption,
+            outages: outages.clone(),
+            ..Options::default()
+        };
+        let run = sim::simulate(&inst, p.as_mut(), &options).unwrap();
+        assert_eq!(run.completions, vec![end]);
+        assert_eq!(run.metrics.lost_work, lost);
+        assert_eq!(run.schedule.assignments.len(), segments);
+        assert!(run.schedule.violations(&inst).is_empty());
+    }
+    // Bad entries are named, with the file.
+    let err = sim::parse_outages(
+        r#"{"outages": [{"device": "gpu9", "from": 4, "to": 6}, {"device": "gpu0", "from": 6, "to": 6}]}"#,
+        std::path::Path::new("outages.json"),
+        &inst,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("outages.json"), "{err}");
+    assert!(
+        err.contains("outage 1 (device 'gpu9'): no such device"),
+        "{err}"
+    );
+    assert!(
+        err.contains("outage 2 (device 'gpu0'): needs 0 ≤ from < to"),
+        "{err}"
+    );
 }

@@ -37,6 +37,8 @@ pub struct Metrics {
     pub preemptions: usize,
     /// Times a stopped job resumed on another device.
     pub migrations: usize,
+    /// Run time lost to outages: the segments cut by a device going down, without preemption.
+    pub lost_work: f64,
     /// Share of `[0, makespan]` each device runs a job, per device id.
     pub utilization: BTreeMap<String, f64>,
     /// Mean utilization of the devices of each kind (devices without a kind under their id).
@@ -86,6 +88,7 @@ pub(super) fn measure(
     completions: &[f64],
     preemptions: usize,
     migrations: usize,
+    lost_work: f64,
 ) -> Metrics {
     let n = inst.num_tasks();
     let jct: Vec<f64> = (0..n)
@@ -147,6 +150,7 @@ pub(super) fn measure(
             .count(),
         preemptions,
         migrations,
+        lost_work,
         utilization: record.utilization,
         utilization_by_kind: kinds
             .into_iter()

@@ -30,11 +30,13 @@
 
 mod backfill;
 mod metrics;
+mod outages;
 mod policy;
 mod share;
 
 pub use backfill::Backfill;
 pub use metrics::{Metrics, UserMetrics};
+pub use outages::{Outage, parse_outages, read_outages};
 pub use policy::{Decision, ListPolicy, Order, POLICIES, Policy, PolicyInfo, View, by_name};
 pub use share::FairShare;
 
@@ -61,6 +63,11 @@ pub struct Options {
     pub quantum: Option<f64>,
     /// Record every event in [`Simulation::events`].
     pub log: bool,
+    /// Record the state after every decision in [`Simulation::timeline`].
+    pub timeline: bool,
+    /// Intervals during which devices are down: what runs there is stopped (its work since it
+    /// started lost, unless preemption is on: then it resumes later), nothing starts there.
+    pub outages: Vec<Outage>,
 }
 
 /// One thing that happened, for the event log.
@@ -68,12 +75,13 @@ pub struct Options {
 pub struct Event {
     /// When.
     pub time: f64,
-    /// `arrive`, `ready` (its predecessors completed after it arrived), `start`, `stop` or
-    /// `complete`.
+    /// `arrive`, `ready` (its predecessors completed after it arrived), `start`, `stop`,
+    /// `complete`, `lost` (stopped by an outage without preemption: the work since its start is
+    /// lost), `down` or `up` (a device; `task` is empty).
     pub event: &'static str,
     /// Task id.
     pub task: String,
-    /// Device id (`start`, `stop`, `complete`).
+    /// Device id (`start`, `stop`, `complete`, `lost`, `down`, `up`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
 }
@@ -92,6 +100,36 @@ pub struct Simulation {
     pub metrics: Metrics,
     /// Every event, in order (with [`Options::log`]).
     pub events: Vec<Event>,
+    /// The state after every decision (with [`Options::timeline`]).
+    pub timeline: Timeline,
+}
+
+/// The state of the cluster over time: one row after every decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    /// The device kinds (a device without a kind under its id), sorted.
+    pub kinds: Vec<String>,
+    /// Per decision: time, jobs waiting, jobs running, and per kind the devices running a job.
+    pub rows: Vec<(f64, usize, usize, Vec<usize>)>,
+}
+
+impl Timeline {
+    /// As CSV: `time,waiting,running,busy_<kind>…`.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("time,waiting,running");
+        for k in &self.kinds {
+            out.push_str(&format!(",busy_{k}"));
+        }
+        out.push('\n');
+        for (time, waiting, running, busy) in &self.rows {
+            out.push_str(&format!("{time},{waiting},{running}"));
+            for b in busy {
+                out.push_str(&format!(",{b}"));
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
 
 /// A running job's current segment.
@@ -123,6 +161,8 @@ struct Job {
 
 #[derive(Debug, Clone, Default)]
 struct DeviceState {
+    /// Outages in progress.
+    down: usize,
     jobs: usize,
     exclusive: usize,
     held: Vec<f64>,
@@ -132,7 +172,7 @@ struct DeviceState {
 
 impl DeviceState {
     fn up(&self, now: f64, inst: &Instance, d: usize) -> bool {
-        now >= inst.device(d).available_from
+        self.down == 0 && now >= inst.device(d).available_from
     }
 }
 
@@ -148,6 +188,8 @@ pub(crate) struct State {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Complete { task: usize, stamp: u64 },
+    Down(usize),
+    Up(usize),
     Arrive(usize),
     Wake,
 }
@@ -163,8 +205,9 @@ impl Timed {
     fn rank(&self) -> u8 {
         match self.kind {
             Kind::Complete { .. } => 0,
-            Kind::Arrive(_) => 1,
-            Kind::Wake => 2,
+            Kind::Down(_) | Kind::Up(_) => 1,
+            Kind::Arrive(_) => 2,
+            Kind::Wake => 3,
         }
     }
 }
@@ -203,8 +246,11 @@ struct Engine<'a> {
     completions: Vec<f64>,
     events: Vec<Event>,
     log: bool,
+    preemption: bool,
     preemptions: usize,
     migrations: usize,
+    /// Run time lost to outages (without preemption).
+    lost: f64,
 }
 
 /// Simulate `policy` on `instance` (see the module text). Errors: bad options (a negative or
@@ -269,9 +315,22 @@ pub fn simulate(
         completions: vec![f64::NAN; n],
         events: Vec::new(),
         log: options.log,
+        preemption: options.preemption,
         preemptions: 0,
         migrations: 0,
+        lost: 0.0,
     };
+    for o in &options.outages {
+        if o.device >= m || !(o.from.is_finite() && o.to.is_finite() && o.from < o.to) {
+            return Err(Error::Usage(format!(
+                "an outage needs a device of the instance and from < to, finite; got device #{} \
+                 from {} to {}",
+                o.device, o.from, o.to
+            )));
+        }
+        engine.push(o.from, Kind::Down(o.device));
+        engine.push(o.to, Kind::Up(o.device));
+    }
     for t in 0..n {
         engine.push(instance.task(t).release, Kind::Arrive(t));
     }
@@ -280,6 +339,17 @@ pub fn simulate(
         if from > 0.0 {
             engine.push(from, Kind::Wake);
         }
+    }
+    let kind_of: Vec<String> = instance
+        .devices()
+        .iter()
+        .map(|d| d.kind.clone().unwrap_or_else(|| d.id.clone()))
+        .collect();
+    let mut timeline = Timeline::default();
+    if options.timeline {
+        timeline.kinds = kind_of.clone();
+        timeline.kinds.sort();
+        timeline.kinds.dedup();
     }
     let mut tick_at: Option<f64> = None;
     while let Some(first) = engine.heap.pop() {
@@ -300,6 +370,16 @@ pub fn simulate(
         };
         policy.decide(&view, &mut decision);
         engine.apply(now, decision);
+        if options.timeline {
+            let mut busy = vec![0; timeline.kinds.len()];
+            for (d, dev) in engine.state.devices.iter().enumerate() {
+                if dev.jobs > 0 {
+                    busy[timeline.kinds.binary_search(&kind_of[d]).expect("a kind")] += 1;
+                }
+            }
+            let (waiting, running) = (engine.state.waiting.len(), engine.state.running.len());
+            timeline.rows.push((now, waiting, running, busy));
+        }
         // Ticks only while a job runs: with none running, only an arrival or a device waking
         // can change what fits (and a job that never fits cannot keep the clock going).
         if let Some(q) = options.quantum
@@ -333,6 +413,7 @@ pub fn simulate(
         &engine.completions,
         engine.preemptions,
         engine.migrations,
+        engine.lost,
     );
     Ok(Simulation {
         schedule,
@@ -340,6 +421,7 @@ pub fn simulate(
         realized,
         metrics,
         events: engine.events,
+        timeline,
     })
 }
 
@@ -370,12 +452,12 @@ impl Engine<'_> {
         });
     }
 
-    fn record(&mut self, time: f64, event: &'static str, t: usize, d: Option<usize>) {
+    fn record(&mut self, time: f64, event: &'static str, t: Option<usize>, d: Option<usize>) {
         if self.log {
             self.events.push(Event {
                 time,
                 event,
-                task: self.inst.task(t).id.clone(),
+                task: t.map_or_else(String::new, |t| self.inst.task(t).id.clone()),
                 device: d.map(|d| self.inst.device(d).id.clone()),
             });
         }
@@ -385,7 +467,7 @@ impl Engine<'_> {
         match e.kind {
             Kind::Arrive(t) => {
                 self.state.jobs[t].arrived = true;
-                self.record(e.time, "arrive", t, None);
+                self.record(e.time, "arrive", Some(t), None);
                 if self.state.jobs[t].open_preds == 0 {
                     self.enqueue(t);
                 }
@@ -400,13 +482,59 @@ impl Engine<'_> {
                     let s = self.inst.succs(task)[i];
                     self.state.jobs[s].open_preds -= 1;
                     if self.state.jobs[s].open_preds == 0 && self.state.jobs[s].arrived {
-                        self.record(e.time, "ready", s, None);
+                        self.record(e.time, "ready", Some(s), None);
                         self.enqueue(s);
                     }
                 }
             }
+            Kind::Down(d) => {
+                self.state.devices[d].down += 1;
+                self.record(e.time, "down", None, Some(d));
+                let on_it: Vec<usize> = self
+                    .state
+                    .running
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        self.state.jobs[t]
+                            .run
+                            .as_ref()
+                            .is_some_and(|r| r.device == d)
+                    })
+                    .collect();
+                for t in on_it {
+                    if self.preemption {
+                        self.finish_run(t, e.time, false);
+                    } else {
+                        self.lose_run(t, e.time);
+                    }
+                }
+            }
+            Kind::Up(d) => {
+                self.state.devices[d].down -= 1;
+                self.record(e.time, "up", None, Some(d));
+            }
             Kind::Wake => {}
         }
+    }
+
+    /// Stop job `t` at `now` and forget the work of its current segment (an outage without
+    /// preemption): the segment is left out of the schedule, its length counted as lost, and
+    /// the job waits again.
+    fn lose_run(&mut self, t: usize, now: f64) {
+        let run = self.state.jobs[t].run.take().expect("running");
+        let d = run.device;
+        self.lost += now - run.start;
+        let dev = &mut self.state.devices[d];
+        dev.jobs -= 1;
+        dev.exclusive -= usize::from(!self.inst.shares(t, d));
+        for (k, h) in dev.held.iter_mut().enumerate() {
+            *h -= self.inst.held(t, d, k);
+        }
+        dev.busy -= run.reserved;
+        self.state.running.retain(|&u| u != t);
+        self.record(now, "lost", Some(t), Some(d));
+        self.enqueue(t);
     }
 
     /// Put job `t` among the waiting, in order of (arrival, index).
@@ -456,10 +584,10 @@ impl Engine<'_> {
         if complete {
             job.done = true;
             self.completions[t] = now;
-            self.record(now, "complete", t, Some(d));
+            self.record(now, "complete", Some(t), Some(d));
         } else {
             self.preemptions += 1;
-            self.record(now, "stop", t, Some(d));
+            self.record(now, "stop", Some(t), Some(d));
             self.enqueue(t);
         }
     }
@@ -506,7 +634,7 @@ impl Engine<'_> {
                 *h += self.inst.held(t, d, k);
             }
             dev.busy += reserved;
-            self.record(now, "start", t, Some(d));
+            self.record(now, "start", Some(t), Some(d));
             self.push(
                 now + left * self.actual[t * m + d],
                 Kind::Complete { task: t, stamp },

@@ -29,6 +29,11 @@ pub struct Args {
     /// estimated job time on the fastest device ÷ 10; else only at arrivals and completions).
     #[arg(long)]
     quantum: Option<f64>,
+    /// Device outages: a JSON file `{"outages": [{"device": ID, "from": T, "to": T}, …]}`;
+    /// what runs on a device going down is stopped (its work since it started lost, unless
+    /// --preemption) and waits again.
+    #[arg(long)]
+    outages: Option<PathBuf>,
     /// Write the simulated schedule (a preemptive schedule file when jobs ran in segments).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -38,6 +43,10 @@ pub struct Args {
     /// Write every event as JSON lines.
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Write the state after every decision as CSV: time, jobs waiting, jobs running, busy
+    /// devices per kind.
+    #[arg(long)]
+    timeline: Option<PathBuf>,
     /// With --noise: write the instance with the actual times, against which `hetsched check`
     /// accepts the schedule.
     #[arg(long)]
@@ -79,6 +88,11 @@ pub fn run(args: Args) -> Result<Outcome> {
         seed: args.seed,
         quantum: quantum.filter(|&q| q > 0.0 || args.quantum.is_some()),
         log: args.log.is_some(),
+        timeline: args.timeline.is_some(),
+        outages: match &args.outages {
+            Some(path) => sim::read_outages(path, &instance)?,
+            None => Vec::new(),
+        },
     };
     let run = sim::simulate(&instance, policy.as_mut(), &options)?;
     let checked = run.realized.as_ref().unwrap_or(&instance);
@@ -118,6 +132,13 @@ pub fn run(args: Args) -> Result<Outcome> {
         "preemptions     {} ({} migrations)",
         m.preemptions, m.migrations
     );
+    if !options.outages.is_empty() {
+        println!(
+            "outages         {} (work lost: {})",
+            options.outages.len(),
+            num(m.lost_work)
+        );
+    }
     let kinds: Vec<String> = m
         .utilization_by_kind
         .iter()
@@ -162,6 +183,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             text.push(b'\n');
         }
         hetsched::io::write_text(path, &String::from_utf8(text).context("UTF-8 events")?)?;
+    }
+    if let Some(path) = &args.timeline {
+        hetsched::io::write_text(path, &run.timeline.to_csv())?;
     }
     if let Some(path) = &args.realized {
         hetsched::io::write_text(path, &hetsched::io::instance_to_json(&checked.to_data()))?;

@@ -354,6 +354,19 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
     cargo_bin_cmd!("hetsched")
         .arg("simulate")
         .arg(example("gpu-nodes.json"))
+        .args(["--policy", "sjf", "--compare", "--compare-time", "1"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::is_match(
+                r"offline \(ls\)    3\d\d(\.\d+)? \(online \+\d+\.\d\d % above it\)",
+            )
+            .unwrap(),
+        )
+        .stdout(predicate::str::contains("offline bound   "));
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
         .args(["--policy", "round-robin"])
         .assert()
         .code(2)

@@ -51,6 +51,14 @@ pub struct Args {
     /// accepts the schedule.
     #[arg(long)]
     realized: Option<PathBuf>,
+    /// Also plan the same instance offline with full knowledge (every arrival and, with
+    /// --noise, the actual times): `ls` for a schedule and the MILP's lower bound, each with
+    /// --compare-time seconds; print the price of being online.
+    #[arg(long)]
+    compare: bool,
+    /// Seconds for each of the offline `ls` run and the bound of --compare.
+    #[arg(long, default_value_t = 10.0)]
+    compare_time: f64,
     /// List the policies and exit.
     #[arg(long)]
     policies: bool,
@@ -151,6 +159,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             m.users.len()
         );
     }
+    if args.compare {
+        compare(checked, m.value, args.compare_time)?;
+    }
     if let Some(path) = &args.out {
         let report = hetsched::SolveReport {
             solver: format!("simulate:{}", args.policy),
@@ -191,4 +202,38 @@ pub fn run(args: Args) -> Result<Outcome> {
         hetsched::io::write_text(path, &hetsched::io::instance_to_json(&checked.to_data()))?;
     }
     Ok(Outcome::Ok)
+}
+
+/// The offline plan with full knowledge beside the online value: `ls`'s schedule and the MILP's
+/// lower bound (each within `seconds`).
+fn compare(instance: &hetsched::Instance, online: f64, seconds: f64) -> Result<()> {
+    use hetsched::SolveOptions;
+    use hetsched::solve::milp;
+    let options = SolveOptions {
+        time_limit: crate::time_limit(Some(seconds))?,
+        ..SolveOptions::default()
+    };
+    let ls = hetsched::solve::by_name("ls")?.solve(instance, &options)?;
+    let bound = milp::lower_bound(instance, None, milp::TIME_INDEXED_BUDGET, &options)?;
+    let above = |x: f64| {
+        if x > 0.0 {
+            format!("{:+.2} %", 100.0 * (online - x) / x)
+        } else {
+            "-".to_string()
+        }
+    };
+    match ls.value {
+        Some(v) => println!("offline (ls)    {} (online {} above it)", num(v), above(v)),
+        None => println!("offline (ls)    no schedule in {seconds} s"),
+    }
+    match bound {
+        Some(b) => println!(
+            "offline bound   {} ({}; online at most {} above the optimum)",
+            num(b.value),
+            b.method,
+            above(b.value)
+        ),
+        None => println!("offline bound   none"),
+    }
+    Ok(())
 }

@@ -219,6 +219,7 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
                         quantum: (name == "las").then_some(1.5),
                         log: true,
                         timeline: true,
+                        preemption_cost: if case % 3 == 0 { 0.5 } else { 0.0 },
                         outages: outages.clone(),
                     };
                     let what =
@@ -513,5 +514,41 @@ fn an_outage_loses_the_work_without_preemption_and_keeps_it_with() {
     assert!(
         err.contains("outage 2 (device 'gpu0'): needs 0 ≤ from < to"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_restart_delay_holds_the_device_before_the_work_goes_on() {
+    // SRPT on one device, restart delay 1: l (10) from 0; s (2) arrives at 1 and preempts it,
+    // ending at 3; l restarts at 3, holds the device until 4 without progress, and ends at 13.
+    let inst = instance(
+        r#"{"devices": [{"id": "gpu0"}],
+            "tasks": [{"id": "l", "work": 10}, {"id": "s", "work": 2, "release": 1}]}"#,
+    );
+    let (mut srpt, _) = sim::by_name("srpt").unwrap();
+    let options = Options {
+        preemption: true,
+        preemption_cost: 1.0,
+        ..Options::default()
+    };
+    let run = sim::simulate(&inst, srpt.as_mut(), &options).unwrap();
+    assert_eq!(run.completions, vec![13.0, 3.0]);
+    assert_eq!(run.metrics.restart_overhead, 1.0);
+    let segments: Vec<(usize, f64, f64)> = run
+        .schedule
+        .assignments
+        .iter()
+        .map(|a| (a.task, a.start, a.end))
+        .collect();
+    assert_eq!(segments, vec![(0, 0.0, 1.0), (0, 4.0, 13.0), (1, 1.0, 3.0)]);
+    assert!(run.schedule.violations(&inst).is_empty());
+    let bad = Options {
+        preemption_cost: f64::NAN,
+        ..Options::default()
+    };
+    assert!(
+        sim::simulate(&inst, srpt.as_mut(), &bad)
+            .unwrap_err()
+            .is_bad_input()
     );
 }

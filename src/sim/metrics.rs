@@ -39,6 +39,8 @@ pub struct Metrics {
     pub migrations: usize,
     /// Run time lost to outages: the segments cut by a device going down, without preemption.
     pub lost_work: f64,
+    /// Time spent on restart delays (`preemption_cost` each time a job that ran before starts).
+    pub restart_overhead: f64,
     /// Share of `[0, makespan]` each device runs a job, per device id.
     pub utilization: BTreeMap<String, f64>,
     /// Mean utilization of the devices of each kind (devices without a kind under their id).
@@ -89,6 +91,7 @@ pub(super) fn measure(
     preemptions: usize,
     migrations: usize,
     lost_work: f64,
+    restart_overhead: f64,
 ) -> Metrics {
     let n = inst.num_tasks();
     let jct: Vec<f64> = (0..n)
@@ -151,6 +154,7 @@ pub(super) fn measure(
         preemptions,
         migrations,
         lost_work,
+        restart_overhead,
         utilization: record.utilization,
         utilization_by_kind: kinds
             .into_iter()

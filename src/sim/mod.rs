@@ -63,6 +63,9 @@ pub struct Options {
     pub quantum: Option<f64>,
     /// Record every event in [`Simulation::events`].
     pub log: bool,
+    /// Restart delay: a job that ran before holds its device this long before its work goes
+    /// on (not a segment of the schedule; counted in [`Metrics::restart_overhead`]).
+    pub preemption_cost: f64,
     /// Record the state after every decision in [`Simulation::timeline`].
     pub timeline: bool,
     /// Intervals during which devices are down: what runs there is stopped (its work since it
@@ -137,6 +140,8 @@ impl Timeline {
 struct Run {
     device: usize,
     start: f64,
+    /// When the work starts: after the restart delay of a job that ran before.
+    work_from: f64,
     /// The busy time reserved on the device at the start (the estimate).
     reserved: f64,
 }
@@ -251,6 +256,9 @@ struct Engine<'a> {
     migrations: usize,
     /// Run time lost to outages (without preemption).
     lost: f64,
+    preemption_cost: f64,
+    /// Restart delays spent.
+    overhead: f64,
 }
 
 /// Simulate `policy` on `instance` (see the module text). Errors: bad options (a negative or
@@ -265,6 +273,12 @@ pub fn simulate(
         return Err(Error::Usage(format!(
             "the noise must be a finite number ≥ 0, not {}",
             options.noise
+        )));
+    }
+    if !(options.preemption_cost.is_finite() && options.preemption_cost >= 0.0) {
+        return Err(Error::Usage(format!(
+            "the preemption cost must be a finite number ≥ 0, not {}",
+            options.preemption_cost
         )));
     }
     if let Some(q) = options.quantum
@@ -319,6 +333,8 @@ pub fn simulate(
         preemptions: 0,
         migrations: 0,
         lost: 0.0,
+        preemption_cost: options.preemption_cost,
+        overhead: 0.0,
     };
     for o in &options.outages {
         if o.device >= m || !(o.from.is_finite() && o.to.is_finite() && o.from < o.to) {
@@ -414,6 +430,7 @@ pub fn simulate(
         engine.preemptions,
         engine.migrations,
         engine.lost,
+        engine.overhead,
     );
     Ok(Simulation {
         schedule,
@@ -553,13 +570,14 @@ impl Engine<'_> {
         let m = self.inst.num_devices();
         let run = self.state.jobs[t].run.take().expect("running");
         let d = run.device;
-        let length = now - run.start;
+        let length = (now - run.work_from).max(0.0);
+        self.overhead += now.min(run.work_from) - run.start;
         // Zero-length segments are left out, except the only one of a zero-length job.
         if length > 0.0 || (complete && self.state.jobs[t].attained == 0.0) {
             self.segments.push(Assignment {
                 task: t,
                 device: d,
-                start: run.start,
+                start: run.work_from,
                 end: now,
             });
         }
@@ -579,7 +597,7 @@ impl Engine<'_> {
         for (k, h) in dev.held.iter_mut().enumerate() {
             *h -= self.inst.held(t, d, k);
         }
-        dev.busy += length - run.reserved;
+        dev.busy += (now - run.start) - run.reserved;
         self.state.running.retain(|&u| u != t);
         if complete {
             job.done = true;
@@ -616,13 +634,19 @@ impl Engine<'_> {
             if job.last_device.is_some_and(|l| l != d) {
                 self.migrations += 1;
             }
+            let delay = if job.last_device.is_some() {
+                self.preemption_cost
+            } else {
+                0.0
+            };
             job.last_device = Some(d);
             let left = 1.0 - job.actual_done;
             let reserved = (1.0 - job.estimated_done).max(0.0) * self.inst.ptime(t, d);
             job.run = Some(Run {
                 device: d,
                 start: now,
-                reserved,
+                work_from: now + delay,
+                reserved: reserved + delay,
             });
             let stamp = job.stamp;
             self.state.waiting.retain(|&u| u != t);
@@ -636,7 +660,7 @@ impl Engine<'_> {
             dev.busy += reserved;
             self.record(now, "start", Some(t), Some(d));
             self.push(
-                now + left * self.actual[t * m + d],
+                now + delay + left * self.actual[t * m + d],
                 Kind::Complete { task: t, stamp },
             );
         }

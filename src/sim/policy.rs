@@ -82,7 +82,11 @@ impl<'a> View<'a> {
     /// Time job `t` has run so far (all its segments, the current one up to now).
     pub fn attained(&self, t: usize) -> f64 {
         let job = &self.state.jobs[t];
-        job.attained + job.run.as_ref().map_or(0.0, |r| self.now - r.start)
+        job.attained
+            + job
+                .run
+                .as_ref()
+                .map_or(0.0, |r| (self.now - r.work_from).max(0.0))
     }
 
     /// The share of job `t`'s work done so far as the estimates tell it (each segment's length
@@ -92,7 +96,7 @@ impl<'a> View<'a> {
         let current = job.run.as_ref().map_or(0.0, |r| {
             let p = self.instance.ptime(t, r.device);
             if p > 0.0 {
-                (self.now - r.start) / p
+                (self.now - r.work_from).max(0.0) / p
             } else {
                 1.0
             }

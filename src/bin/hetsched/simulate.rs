@@ -18,6 +18,10 @@ pub struct Args {
     /// device); srpt and las always preempt.
     #[arg(long)]
     preemption: bool,
+    /// Restart delay: a stopped job holds its device this long when it starts again, before
+    /// its work goes on.
+    #[arg(long, default_value_t = 0.0)]
+    preemption_cost: f64,
     /// σ of a log-normal factor (mean 1) between each job's actual and estimated times; the
     /// policy sees the estimates, the metrics use the actual times.
     #[arg(long, default_value_t = 0.0)]
@@ -97,6 +101,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         quantum: quantum.filter(|&q| q > 0.0 || args.quantum.is_some()),
         log: args.log.is_some(),
         timeline: args.timeline.is_some(),
+        preemption_cost: args.preemption_cost,
         outages: match &args.outages {
             Some(path) => sim::read_outages(path, &instance)?,
             None => Vec::new(),
@@ -137,8 +142,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     println!("{:<15} {}", m.objective, num(m.value));
     println!("deadline misses {}", m.deadline_misses);
     println!(
-        "preemptions     {} ({} migrations)",
-        m.preemptions, m.migrations
+        "preemptions     {} ({} migrations, restart delays {})",
+        m.preemptions,
+        m.migrations,
+        num(m.restart_overhead)
     );
     if !options.outages.is_empty() {
         println!(

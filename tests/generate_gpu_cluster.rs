@@ -114,3 +114,68 @@ fn gpu_cluster_rejects_options_it_does_not_use() {
             .stderr(predicate::str::contains("panicked").not());
     }
 }
+
+#[test]
+fn arrivals_at_a_rate_with_users_feed_the_simulator() {
+    // 2,000 jobs at 4.8 per hour: exponential gaps, so the last arrival is near 2000 / 4.8 h
+    // (within 10 %: the sum of 2,000 gaps has a relative spread of about 2 %); four users;
+    // every policy simulates the file and the schedule checks.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("trace.json");
+    let args = [
+        "--tasks",
+        "2000",
+        "--devices",
+        "12",
+        "--arrival-rate",
+        "4.8",
+        "--users",
+        "4",
+        "--seed",
+        "5",
+    ];
+    let text = generate_to(&out, &args);
+    assert_eq!(text, generate_to(&dir.path().join("again.json"), &args));
+    let data: hetsched::InstanceData = serde_json::from_str(&text).unwrap();
+    let releases: Vec<f64> = data.tasks.iter().map(|t| t.release).collect();
+    assert!(releases.windows(2).all(|w| w[0] <= w[1]));
+    let expected = 2000.0 / 4.8;
+    let last = *releases.last().unwrap();
+    assert!(
+        (last - expected).abs() < 0.1 * expected,
+        "{last} vs {expected}"
+    );
+    let users: std::collections::BTreeSet<&str> = data
+        .tasks
+        .iter()
+        .filter_map(|t| t.user.as_deref())
+        .collect();
+    assert_eq!(
+        users.into_iter().collect::<Vec<_>>(),
+        ["u1", "u2", "u3", "u4"]
+    );
+    for policy in ["fcfs", "drf"] {
+        hetsched()
+            .args(["simulate", "--policy", policy])
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("(Jain, over 4 users)"));
+    }
+    hetsched()
+        .args([
+            "generate",
+            "--family",
+            "etc",
+            "--tasks",
+            "5",
+            "--devices",
+            "2",
+        ])
+        .args(["--arrival-rate", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "an arrival rate applies to the gpu-cluster family only",
+        ));
+}

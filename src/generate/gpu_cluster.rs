@@ -189,11 +189,23 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
     let fluid = estimated_makespan(drafts.iter().map(|d| &d.fluid[..]));
     let horizon = params.release_spread * fluid.max(longest);
 
-    // Releases: uniform over [0, spread × L), so the arrivals, in file order, are those of a
+    // Releases: with an arrival rate λ, a Poisson process (exponential gaps of mean 1/λ);
+    // else uniform over [0, spread × L), so the arrivals, in file order, are those of a
     // Poisson process conditioned on the number of jobs.
     let mut rng = rng_stream(seed, STREAM_RELEASES);
-    for d in &mut drafts {
-        d.task.release = round2(rng.random::<f64>() * horizon);
+    match params.arrival_rate {
+        Some(rate) => {
+            let mut at = 0.0;
+            for d in &mut drafts {
+                at += -(1.0 - rng.random::<f64>()).ln() / rate;
+                d.task.release = round2(at);
+            }
+        }
+        None => {
+            for d in &mut drafts {
+                d.task.release = round2(rng.random::<f64>() * horizon);
+            }
+        }
     }
     drafts.sort_by(|a, b| a.task.release.total_cmp(&b.task.release));
     let mut next: BTreeMap<&str, usize> = BTreeMap::new();

@@ -76,6 +76,7 @@ const STREAM_RELEASES: u64 = 2;
 const STREAM_EDGES: u64 = 3;
 const STREAM_DUES: u64 = 4;
 const STREAM_WORKFLOWS: u64 = 5;
+const STREAM_USERS: u64 = 6;
 
 /// The kind of workload a generator produces.
 ///
@@ -154,11 +155,18 @@ impl FromStr for Family {
 /// ```
 pub fn generate(params: &GeneratorParams, seed: u64) -> Result<InstanceData, Error> {
     let objective = params.validate()?;
-    let (devices, tasks) = match params.family {
+    let (devices, mut tasks) = match params.family {
         Family::Etc => etc::etc(params, seed),
         Family::AiCluster | Family::Pipeline => cluster::cluster(params, seed),
         Family::GpuCluster => gpu_cluster::gpu_cluster(params, seed),
     };
+    if params.users > 0 {
+        use rand::Rng;
+        let mut rng = crate::solve::meta::rng_stream(seed, STREAM_USERS);
+        for task in &mut tasks {
+            task.user = Some(format!("u{}", 1 + rng.random_range(0..params.users)));
+        }
+    }
     Ok(InstanceData {
         name: Some(params.instance_name(seed)),
         objective: Some(objective.name().to_string()),

@@ -338,6 +338,18 @@ pub struct GeneratorParams {
     pub consistency: Consistency,
     /// `etc` only: task and machine heterogeneity.
     pub heterogeneity: Heterogeneity,
+    /// `gpu-cluster` only: the jobs arrive as a Poisson process of this rate (jobs per hour,
+    /// the family's time unit) instead of uniformly over the release spread. Range (0, 10⁶].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<f64>,
+    /// Each task gets a `user` among `u1` … `uU`, drawn uniformly (0: no `user`, the
+    /// default). At most 10⁶.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub users: usize,
+}
+
+fn is_zero(x: &usize) -> bool {
+    *x == 0
 }
 
 impl GeneratorParams {
@@ -366,6 +378,8 @@ impl GeneratorParams {
             due_slack: 3.0,
             consistency: Consistency::default(),
             heterogeneity: Heterogeneity::default(),
+            arrival_rate: None,
+            users: 0,
         };
         match family {
             Family::AiCluster => base,
@@ -453,6 +467,25 @@ impl GeneratorParams {
             problems.push(format!(
                 "etc instances have no due dates or costs, so {o} is 0 for every schedule: \
                  use makespan or weighted_completion"
+            ));
+        }
+        if let Some(rate) = self.arrival_rate {
+            if self.family != Family::GpuCluster {
+                problems.push(format!(
+                    "an arrival rate applies to the gpu-cluster family only, not {}",
+                    self.family
+                ));
+            }
+            if !(rate.is_finite() && rate > 0.0 && rate <= 1e6) {
+                problems.push(format!(
+                    "the arrival rate must be in (0, 1000000] jobs per hour, got {rate}"
+                ));
+            }
+        }
+        if self.users > 1_000_000 {
+            problems.push(format!(
+                "the number of users must be at most 1000000, got {}",
+                self.users
             ));
         }
         let mut range = |what: &str, v: f64, lo: f64, hi: f64| {

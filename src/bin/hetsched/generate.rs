@@ -62,6 +62,14 @@ pub struct Args {
     /// Releases drawn from [0, X × estimated makespan); 0: everything released at 0 (0 to 10).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     release_spread: Option<f64>,
+    /// gpu-cluster: jobs arrive as a Poisson process of R jobs per hour (instead of
+    /// --release-spread).
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    arrival_rate: Option<f64>,
+    /// Give each task a user among u1 … uU, drawn uniformly (for fair share and DRF in
+    /// `simulate`).
+    #[arg(long, value_name = "U")]
+    users: Option<usize>,
     /// 0: memory never restricts … 1: full memory needs (0 to 1; ai-cluster, pipeline,
     /// gpu-cluster).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
@@ -145,6 +153,10 @@ impl Args {
         }
         if let Some(x) = self.release_spread {
             p.release_spread = x;
+        }
+        p.arrival_rate = self.arrival_rate;
+        if let Some(u) = self.users {
+            p.users = u;
         }
         if let Some(x) = self.memory_tightness {
             p.memory_tightness = x;

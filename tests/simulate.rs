@@ -210,7 +210,16 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
             let name = info.name;
             for preemption in [false, true] {
                 for noise in [0.0, 0.5] {
-                    let (policy, info) = sim::by_name(name).unwrap();
+                    let (mut policy, info) = sim::by_name(name).unwrap();
+                    // The list policies with each placement in turn.
+                    if let Some(order) = sim::Order::of_policy(name) {
+                        let placement = [
+                            sim::Placement::Fastest,
+                            sim::Placement::Any,
+                            sim::Placement::Relative,
+                        ][case as usize % 3];
+                        policy = Box::new(sim::ListPolicy::new(order, placement, case));
+                    }
                     let mut policy = WorkConserving(policy, info.work_conserving, 0);
                     let options = Options {
                         preemption: preemption || info.preemptive,
@@ -244,6 +253,21 @@ fn every_policy_gives_checked_schedules_and_never_idles_a_fitting_device() {
                     let restarts = run.metrics.preemptions + count("lost");
                     assert_eq!(count("start"), inst.num_tasks() + restarts, "{what}");
                     assert_eq!(count("down"), outages.len(), "{what}");
+                    // Decisions follow real events only (not the completion events of runs
+                    // stopped since): at most one per time of an arrival, completion, outage
+                    // edge or device becoming available (and, for las, per tick).
+                    if name != "las" {
+                        let mut times: Vec<f64> = run
+                            .events
+                            .iter()
+                            .filter(|e| ["arrive", "complete", "down", "up"].contains(&e.event))
+                            .map(|e| e.time)
+                            .chain([3.0])
+                            .collect();
+                        times.sort_by(f64::total_cmp);
+                        times.dedup();
+                        assert!(policy.2 <= times.len(), "{what}: {} decisions", policy.2);
+                    }
                     let rows = &run.timeline.rows;
                     assert_eq!(run.timeline.kinds, ["cpu", "gpu", "node"], "{what}");
                     assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "{what}");
@@ -387,8 +411,11 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
 
 #[test]
 fn a_job_that_can_never_start_is_named() {
-    // The device's busy-time capacity holds one of the two jobs: the second never starts, and
-    // the simulation says so (also with a quantum, whose ticks must not run on forever).
+    // The device's busy-time capacity holds one of the two jobs: the other never completes,
+    // and the simulation says so. Without a quantum a runs to its end and b never starts. With
+    // one, LAS alternates while the capacity allows: a 0–1, b 1–2 (a stop gives back what the
+    // start reserved), a from 2 to its end at 5; b's remaining 3 no longer fit (5 + 3 > 5).
+    // The ticks must not run on forever.
     let inst = instance(
         r#"{"devices": [{"id": "gpu0", "capacity": 5}],
             "tasks": [{"id": "a", "work": 4}, {"id": "b", "work": 4}]}"#,
@@ -551,4 +578,27 @@ fn a_restart_delay_holds_the_device_before_the_work_goes_on() {
             .unwrap_err()
             .is_bad_input()
     );
+}
+
+#[test]
+fn relative_placement_gives_each_device_to_the_job_it_speeds_up_most() {
+    // A gpu and a cpu, both free; a (1 on the gpu, 2 on the cpu) and b (1 and 10) wait, a
+    // first. Fastest: a takes the gpu, b the cpu (ends 10). Relative: the mean times are 1 on
+    // the gpu and 6 on the cpu; a is relatively fast on the cpu (2/6 < 1/1), b on the gpu
+    // (1/1 < 10/6): a ends at 2, b at 1. Any (random, seeded) still starts both at once.
+    let inst = instance(
+        r#"{"devices": [{"id": "gpu", "kind": "gpu"}, {"id": "cpu", "kind": "cpu"}],
+            "tasks": [{"id": "a", "times": {"gpu": 1, "cpu": 2}},
+                      {"id": "b", "times": {"gpu": 1, "cpu": 10}}]}"#,
+    );
+    let run = |placement| {
+        let mut p = sim::ListPolicy::new(sim::Order::Arrival, placement, 1);
+        let run = sim::simulate(&inst, &mut p, &Options::default()).unwrap();
+        assert!(run.schedule.violations(&inst).is_empty());
+        run.completions
+    };
+    assert_eq!(run(sim::Placement::Fastest), vec![1.0, 10.0]);
+    assert_eq!(run(sim::Placement::Relative), vec![2.0, 1.0]);
+    let any = run(sim::Placement::Any);
+    assert!(any == vec![1.0, 10.0] || any == vec![2.0, 1.0], "{any:?}");
 }

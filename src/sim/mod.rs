@@ -37,7 +37,9 @@ mod share;
 pub use backfill::Backfill;
 pub use metrics::{Metrics, UserMetrics};
 pub use outages::{Outage, parse_outages, read_outages};
-pub use policy::{Decision, ListPolicy, Order, POLICIES, Policy, PolicyInfo, View, by_name};
+pub use policy::{
+    Decision, ListPolicy, Order, POLICIES, Placement, Policy, PolicyInfo, View, by_name,
+};
 pub use share::FairShare;
 
 use crate::error::Error;
@@ -370,13 +372,16 @@ pub fn simulate(
     let mut tick_at: Option<f64> = None;
     while let Some(first) = engine.heap.pop() {
         let now = first.time;
-        engine.handle(first);
+        let mut news = engine.handle(first);
         while engine.heap.peek().is_some_and(|e| e.time == now) {
             let e = engine.heap.pop().expect("peeked");
-            engine.handle(e);
+            news |= engine.handle(e);
         }
         if tick_at.is_some_and(|t| t <= now) {
             tick_at = None;
+        }
+        if !news {
+            continue;
         }
         let mut decision = Decision::new(options.preemption);
         let view = View {
@@ -480,7 +485,9 @@ impl Engine<'_> {
         }
     }
 
-    fn handle(&mut self, e: Timed) {
+    /// Handle one event; false when it changes nothing (the completion of a run that was
+    /// stopped since), so that no decision follows it.
+    fn handle(&mut self, e: Timed) -> bool {
         match e.kind {
             Kind::Arrive(t) => {
                 self.state.jobs[t].arrived = true;
@@ -492,7 +499,7 @@ impl Engine<'_> {
             Kind::Complete { task, stamp } => {
                 let job = &self.state.jobs[task];
                 if job.stamp != stamp || job.run.is_none() {
-                    return;
+                    return false;
                 }
                 self.finish_run(task, e.time, true);
                 for i in 0..self.inst.succs(task).len() {
@@ -533,6 +540,7 @@ impl Engine<'_> {
             }
             Kind::Wake => {}
         }
+        true
     }
 
     /// Stop job `t` at `now` and forget the work of its current segment (an outage without

@@ -3,6 +3,8 @@
 
 use super::State;
 use crate::model::Instance;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Tolerance of the resource comparisons.
 const TOLERANCE: f64 = 1e-9;
@@ -256,7 +258,10 @@ impl Decision {
         if !self.preemption || self.stops.contains(&t) {
             return false;
         }
-        self.change(view, t, d, -1.0, 0.0);
+        // The device's busy time keeps what the job ran and gives back the rest of what its
+        // start reserved.
+        let run = view.state.jobs[t].run.as_ref().expect("running");
+        self.change(view, t, d, -1.0, (view.now - run.start) - run.reserved);
         self.stops.push(t);
         true
     }
@@ -279,9 +284,25 @@ pub enum Order {
     LeastAttained,
 }
 
+/// Where a list policy starts a job, among the devices where it fits now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Placement {
+    /// Where it ends first by the estimates (heterogeneity-aware, greedily).
+    #[default]
+    Fastest,
+    /// Any of them, uniformly at random (seeded): heterogeneity-agnostic, as a scheduler that
+    /// treats all devices alike. A running job keeps its device.
+    Any,
+    /// Where the job is fastest *relative to the other jobs present* (waiting or running): the
+    /// smallest p(t, d) ÷ the mean time on d of those eligible there (ties: the fastest) — a
+    /// device goes to the jobs it speeds up most, as Gavel's heterogeneity-aware policies do.
+    Relative,
+}
+
 /// A list policy: at every decision, the jobs in its [`Order`] (ties by arrival, then task
-/// index), each started on the device where it fits now and ends first by the estimates. It
-/// never leaves a device idle while a waiting job fits there (work-conserving).
+/// index), each started on a device where it fits now, chosen by its [`Placement`] (by
+/// default where it ends first by the estimates). It never leaves a device idle while a
+/// waiting job fits there (work-conserving).
 ///
 /// Preemptive (when the simulation allows it): running jobs take part in the order too, placed
 /// the same way (a running job keeps its device unless another one where it fits would end it
@@ -291,9 +312,71 @@ pub enum Order {
 pub struct ListPolicy {
     /// The order.
     pub order: Order,
+    /// Where a job starts.
+    pub placement: Placement,
+    rng: ChaCha8Rng,
 }
 
 impl ListPolicy {
+    /// The policy of `order` and `placement`; `seed` drives [`Placement::Any`].
+    pub fn new(order: Order, placement: Placement, seed: u64) -> ListPolicy {
+        ListPolicy {
+            order,
+            placement,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    /// Per device, the mean estimated time of the jobs present (waiting and running) that may
+    /// run there (infinite where none may).
+    fn mean_times(view: &View, jobs: &[usize]) -> Vec<f64> {
+        let inst = view.instance();
+        let mut sum = vec![0.0; inst.num_devices()];
+        let mut count = vec![0usize; inst.num_devices()];
+        for &t in jobs {
+            for &d in inst.eligible(t) {
+                sum[d] += inst.ptime(t, d);
+                count[d] += 1;
+            }
+        }
+        sum.iter()
+            .zip(&count)
+            .map(|(&s, &c)| if c > 0 { s / c as f64 } else { f64::INFINITY })
+            .collect()
+    }
+
+    /// The device where job `t` starts, if it fits anywhere.
+    fn place(&mut self, view: &View, decision: &Decision, t: usize, mean: &[f64]) -> Option<usize> {
+        let inst = view.instance();
+        match self.placement {
+            Placement::Fastest => decision.fastest_fit(view, t),
+            Placement::Any => {
+                if let Some(d) = view.device_of(t).filter(|&d| decision.fits(view, t, d)) {
+                    return Some(d);
+                }
+                let fitting: Vec<usize> = inst
+                    .eligible(t)
+                    .iter()
+                    .copied()
+                    .filter(|&d| decision.fits(view, t, d))
+                    .collect();
+                (!fitting.is_empty()).then(|| fitting[self.rng.random_range(0..fitting.len())])
+            }
+            Placement::Relative => inst
+                .eligible(t)
+                .iter()
+                .copied()
+                .filter(|&d| decision.fits(view, t, d))
+                .min_by(|&a, &b| {
+                    let score = |d: usize| inst.ptime(t, d) / mean[d];
+                    score(a)
+                        .total_cmp(&score(b))
+                        .then(inst.ptime(t, a).total_cmp(&inst.ptime(t, b)))
+                        .then(a.cmp(&b))
+                }),
+        }
+    }
+
     fn key(&self, view: &View, t: usize) -> f64 {
         match self.order {
             Order::Arrival => 0.0,
@@ -325,8 +408,14 @@ impl Policy for ListPolicy {
                 .then(a.1.total_cmp(&b.1))
                 .then(a.2.cmp(&b.2))
         });
+        let mean = if self.placement == Placement::Relative {
+            let present: Vec<usize> = keyed.iter().map(|k| k.2).collect();
+            Self::mean_times(view, &present)
+        } else {
+            Vec::new()
+        };
         for (_, _, t) in keyed {
-            if let Some(d) = decision.fastest_fit(view, t) {
+            if let Some(d) = self.place(view, decision, t, &mean) {
                 decision.start(view, t, d);
             }
         }
@@ -408,21 +497,32 @@ pub const POLICIES: &[PolicyInfo] = &[
     ),
 ];
 
+impl Order {
+    /// The order of the list policy named `name` (`fcfs`, `sjf`, `srpt`, `edf`, `priority`,
+    /// `las`); `None` for another name.
+    pub fn of_policy(name: &str) -> Option<Order> {
+        Some(match name {
+            "fcfs" => Order::Arrival,
+            "sjf" => Order::Shortest,
+            "srpt" => Order::ShortestRemaining,
+            "edf" => Order::Deadline,
+            "priority" => Order::Weight,
+            "las" => Order::LeastAttained,
+            _ => return None,
+        })
+    }
+}
+
 /// The built-in policy named `name`, with its [`PolicyInfo`]; `None` for an unknown name.
 pub fn by_name(name: &str) -> Option<(Box<dyn Policy>, PolicyInfo)> {
     let info = *POLICIES.iter().find(|p| p.name == name)?;
-    let list = |order| -> Box<dyn Policy> { Box::new(ListPolicy { order }) };
-    let policy = match name {
-        "fcfs" => list(Order::Arrival),
-        "sjf" => list(Order::Shortest),
-        "srpt" => list(Order::ShortestRemaining),
-        "edf" => list(Order::Deadline),
-        "priority" => list(Order::Weight),
-        "las" => list(Order::LeastAttained),
+    let list =
+        |order| -> Box<dyn Policy> { Box::new(ListPolicy::new(order, Placement::Fastest, 0)) };
+    let policy: Box<dyn Policy> = match name {
         "backfill" => Box::new(super::backfill::Backfill),
         "fair" => Box::new(super::share::FairShare { dominant: false }),
         "drf" => Box::new(super::share::FairShare { dominant: true }),
-        _ => return None,
+        _ => list(Order::of_policy(name)?),
     };
     Some((policy, info))
 }

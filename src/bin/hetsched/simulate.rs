@@ -3,8 +3,15 @@ use anyhow::{Context, Result};
 use hetsched::Error;
 use hetsched::io::ScheduleFile;
 use hetsched::schedule::render::num;
-use hetsched::sim::{self, Options, POLICIES};
+use hetsched::sim::{self, ListPolicy, Options, Order, POLICIES, Placement};
 use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PlacementArg {
+    Fastest,
+    Any,
+    Relative,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,6 +21,12 @@ pub struct Args {
     /// --policies` lists them).
     #[arg(long, default_value = "fcfs")]
     policy: String,
+    /// Where the list policies (fcfs, sjf, srpt, edf, priority, las) start a job among the
+    /// devices where it fits: fastest (where it ends first), any (uniformly at random, seeded
+    /// by --seed: heterogeneity-agnostic) or relative (where it is fastest relative to the
+    /// other jobs present, as Gavel).
+    #[arg(long, value_enum, default_value = "fastest")]
+    placement: PlacementArg,
     /// Let the policy stop running jobs (they resume with the work done kept, on any eligible
     /// device); srpt and las always preempt.
     #[arg(long)]
@@ -84,6 +97,20 @@ pub fn run(args: Args) -> Result<Outcome> {
             names.join(", ")
         ))
     })?;
+    if args.placement != PlacementArg::Fastest {
+        let order = Order::of_policy(&args.policy).ok_or_else(|| {
+            Error::Usage(format!(
+                "--placement applies to the list policies (fcfs, sjf, srpt, edf, priority, las), \
+                 not {}",
+                args.policy
+            ))
+        })?;
+        let placement = match args.placement {
+            PlacementArg::Any => Placement::Any,
+            _ => Placement::Relative,
+        };
+        policy = Box::new(ListPolicy::new(order, placement, args.seed));
+    }
     let quantum = args.quantum.or_else(|| {
         (args.policy == "las" && instance.num_tasks() > 0).then(|| {
             let n = instance.num_tasks() as f64;
@@ -139,7 +166,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     );
     println!("mean slowdown   {}", num(m.mean_slowdown));
     println!("makespan        {}", num(m.makespan));
-    println!("{:<15} {}", m.objective, num(m.value));
+    println!("objective       {} = {}", m.objective, num(m.value));
     println!("deadline misses {}", m.deadline_misses);
     println!(
         "preemptions     {} ({} migrations, restart delays {})",

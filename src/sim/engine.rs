@@ -1,0 +1,524 @@
+//! The event loop: events in time order, the policy's decisions applied, the schedule, the
+//! metrics.
+
+use super::metrics;
+use super::{
+    DeviceState, Event, Job, Options, Policy, Run, Simulation, State, Timeline, View,
+    policy::Decision,
+};
+use crate::error::Error;
+use crate::model::{Instance, InstanceData};
+use crate::schedule::{Assignment, Schedule};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Complete { task: usize, stamp: u64 },
+    Down(usize),
+    Up(usize),
+    Arrive(usize),
+    Wake,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Timed {
+    time: f64,
+    seq: u64,
+    kind: Kind,
+}
+
+impl Timed {
+    fn rank(&self) -> u8 {
+        match self.kind {
+            Kind::Complete { .. } => 0,
+            Kind::Down(_) | Kind::Up(_) => 1,
+            Kind::Arrive(_) => 2,
+            Kind::Wake => 3,
+        }
+    }
+}
+
+impl PartialEq for Timed {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Timed {}
+impl PartialOrd for Timed {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timed {
+    /// Reversed: the earliest event (completions first, then by sequence) is the heap's top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then(other.rank().cmp(&self.rank()))
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// The simulator's working state.
+struct Engine<'a> {
+    inst: &'a Instance,
+    /// Actual time of task t on device d: `actual[t * m + d]`.
+    actual: Vec<f64>,
+    state: State,
+    heap: BinaryHeap<Timed>,
+    seq: u64,
+    segments: Vec<Assignment>,
+    completions: Vec<f64>,
+    events: Vec<Event>,
+    log: bool,
+    preemption: bool,
+    preemptions: usize,
+    migrations: usize,
+    /// Run time lost to outages (without preemption).
+    lost: f64,
+    preemption_cost: f64,
+    /// Restart delays spent.
+    overhead: f64,
+}
+
+/// Simulate `policy` on `instance` (see the module text). Errors: bad options (a negative or
+/// non-finite noise or quantum), and jobs the policy leaves unfinished when nothing else can
+/// happen (each named, with why it cannot start).
+pub fn simulate(
+    instance: &Instance,
+    policy: &mut dyn Policy,
+    options: &Options,
+) -> Result<Simulation, Error> {
+    if !(options.noise.is_finite() && options.noise >= 0.0) {
+        return Err(Error::Usage(format!(
+            "the noise must be a finite number ≥ 0, not {}",
+            options.noise
+        )));
+    }
+    if !(options.preemption_cost.is_finite() && options.preemption_cost >= 0.0) {
+        return Err(Error::Usage(format!(
+            "the preemption cost must be a finite number ≥ 0, not {}",
+            options.preemption_cost
+        )));
+    }
+    if let Some(q) = options.quantum
+        && !(q.is_finite() && q > 0.0)
+    {
+        return Err(Error::Usage(format!(
+            "the quantum must be a finite number > 0, not {q}"
+        )));
+    }
+    let (n, m) = (instance.num_tasks(), instance.num_devices());
+    let factors: Vec<f64> = if options.noise > 0.0 {
+        let sigma = options.noise;
+        let dist = LogNormal::new(-sigma * sigma / 2.0, sigma)
+            .map_err(|e| Error::Usage(format!("noise {sigma}: {e}")))?;
+        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+        (0..n).map(|_| dist.sample(&mut rng)).collect()
+    } else {
+        vec![1.0; n]
+    };
+    let actual: Vec<f64> = (0..n)
+        .flat_map(|t| (0..m).map(move |d| (t, d)))
+        .map(|(t, d)| instance.ptime(t, d) * factors[t])
+        .collect();
+    let r = instance.num_resources();
+    let mut engine = Engine {
+        inst: instance,
+        actual,
+        state: State {
+            jobs: (0..n)
+                .map(|t| Job {
+                    open_preds: instance.preds(t).len(),
+                    ..Job::default()
+                })
+                .collect(),
+            devices: vec![
+                DeviceState {
+                    held: vec![0.0; r],
+                    ..DeviceState::default()
+                };
+                m
+            ],
+            waiting: Vec::new(),
+            running: Vec::new(),
+        },
+        heap: BinaryHeap::new(),
+        seq: 0,
+        segments: Vec::new(),
+        completions: vec![f64::NAN; n],
+        events: Vec::new(),
+        log: options.log,
+        preemption: options.preemption,
+        preemptions: 0,
+        migrations: 0,
+        lost: 0.0,
+        preemption_cost: options.preemption_cost,
+        overhead: 0.0,
+    };
+    for o in &options.outages {
+        if o.device >= m || !(o.from.is_finite() && o.to.is_finite() && o.from < o.to) {
+            return Err(Error::Usage(format!(
+                "an outage needs a device of the instance and from < to, finite; got device #{} \
+                 from {} to {}",
+                o.device, o.from, o.to
+            )));
+        }
+        engine.push(o.from, Kind::Down(o.device));
+        engine.push(o.to, Kind::Up(o.device));
+    }
+    for t in 0..n {
+        engine.push(instance.task(t).release, Kind::Arrive(t));
+    }
+    for d in 0..m {
+        let from = instance.device(d).available_from;
+        if from > 0.0 {
+            engine.push(from, Kind::Wake);
+        }
+    }
+    let kind_of: Vec<String> = instance
+        .devices()
+        .iter()
+        .map(|d| d.kind.clone().unwrap_or_else(|| d.id.clone()))
+        .collect();
+    let mut timeline = Timeline::default();
+    if options.timeline {
+        timeline.kinds = kind_of.clone();
+        timeline.kinds.sort();
+        timeline.kinds.dedup();
+    }
+    let mut tick_at: Option<f64> = None;
+    while let Some(first) = engine.heap.pop() {
+        let now = first.time;
+        let mut news = engine.handle(first);
+        while engine.heap.peek().is_some_and(|e| e.time == now) {
+            let e = engine.heap.pop().expect("peeked");
+            news |= engine.handle(e);
+        }
+        if tick_at.is_some_and(|t| t <= now) {
+            tick_at = None;
+        }
+        if !news {
+            continue;
+        }
+        let mut decision = Decision::new(options.preemption);
+        let view = View {
+            instance,
+            state: &engine.state,
+            now,
+        };
+        policy.decide(&view, &mut decision);
+        engine.apply(now, decision);
+        if options.timeline {
+            let mut busy = vec![0; timeline.kinds.len()];
+            for (d, dev) in engine.state.devices.iter().enumerate() {
+                if dev.jobs > 0 {
+                    busy[timeline.kinds.binary_search(&kind_of[d]).expect("a kind")] += 1;
+                }
+            }
+            let (waiting, running) = (engine.state.waiting.len(), engine.state.running.len());
+            timeline.rows.push((now, waiting, running, busy));
+        }
+        // Ticks only while a job runs: with none running, only an arrival or a device waking
+        // can change what fits (and a job that never fits cannot keep the clock going).
+        if let Some(q) = options.quantum
+            && tick_at.is_none()
+            && !engine.state.running.is_empty()
+        {
+            tick_at = Some(now + q);
+            engine.push(now + q, Kind::Wake);
+        }
+    }
+    if let Some(t) = (0..n).find(|&t| !engine.state.jobs[t].done) {
+        return Err(engine.unfinished(t));
+    }
+    let preemptive = {
+        let mut count = vec![0usize; n];
+        engine.segments.iter().for_each(|a| count[a.task] += 1);
+        count.iter().any(|&c| c > 1)
+    };
+    let mut assignments = engine.segments;
+    assignments.sort_by(|a, b| a.task.cmp(&b.task).then(a.start.total_cmp(&b.start)));
+    let schedule = Schedule {
+        assignments,
+        preemptive,
+    };
+    let realized = (options.noise > 0.0)
+        .then(|| realize(instance, &engine.actual))
+        .transpose()?;
+    let metrics = metrics::measure(
+        realized.as_ref().unwrap_or(instance),
+        &schedule,
+        &engine.completions,
+        engine.preemptions,
+        engine.migrations,
+        engine.lost,
+        engine.overhead,
+    );
+    Ok(Simulation {
+        schedule,
+        completions: engine.completions,
+        realized,
+        metrics,
+        events: engine.events,
+        timeline,
+    })
+}
+
+/// The instance with the actual times: each task's `times` by device id, on its eligible
+/// devices.
+fn realize(instance: &Instance, actual: &[f64]) -> Result<Instance, Error> {
+    let m = instance.num_devices();
+    let mut data: InstanceData = instance.to_data();
+    for (t, task) in data.tasks.iter_mut().enumerate() {
+        let times: BTreeMap<String, f64> = instance
+            .eligible(t)
+            .iter()
+            .map(|&d| (instance.device(d).id.clone(), actual[t * m + d]))
+            .collect();
+        task.work = None;
+        task.times = Some(times);
+    }
+    Instance::new(data)
+}
+
+impl Engine<'_> {
+    fn push(&mut self, time: f64, kind: Kind) {
+        self.seq += 1;
+        self.heap.push(Timed {
+            time,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    fn record(&mut self, time: f64, event: &'static str, t: Option<usize>, d: Option<usize>) {
+        if self.log {
+            self.events.push(Event {
+                time,
+                event,
+                task: t.map_or_else(String::new, |t| self.inst.task(t).id.clone()),
+                device: d.map(|d| self.inst.device(d).id.clone()),
+            });
+        }
+    }
+
+    /// Handle one event; false when it changes nothing (the completion of a run that was
+    /// stopped since), so that no decision follows it.
+    fn handle(&mut self, e: Timed) -> bool {
+        match e.kind {
+            Kind::Arrive(t) => {
+                self.state.jobs[t].arrived = true;
+                self.record(e.time, "arrive", Some(t), None);
+                if self.state.jobs[t].open_preds == 0 {
+                    self.enqueue(t);
+                }
+            }
+            Kind::Complete { task, stamp } => {
+                let job = &self.state.jobs[task];
+                if job.stamp != stamp || job.run.is_none() {
+                    return false;
+                }
+                self.finish_run(task, e.time, true);
+                for i in 0..self.inst.succs(task).len() {
+                    let s = self.inst.succs(task)[i];
+                    self.state.jobs[s].open_preds -= 1;
+                    if self.state.jobs[s].open_preds == 0 && self.state.jobs[s].arrived {
+                        self.record(e.time, "ready", Some(s), None);
+                        self.enqueue(s);
+                    }
+                }
+            }
+            Kind::Down(d) => {
+                self.state.devices[d].down += 1;
+                self.record(e.time, "down", None, Some(d));
+                let on_it: Vec<usize> = self
+                    .state
+                    .running
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        self.state.jobs[t]
+                            .run
+                            .as_ref()
+                            .is_some_and(|r| r.device == d)
+                    })
+                    .collect();
+                for t in on_it {
+                    if self.preemption {
+                        self.finish_run(t, e.time, false);
+                    } else {
+                        self.lose_run(t, e.time);
+                    }
+                }
+            }
+            Kind::Up(d) => {
+                self.state.devices[d].down -= 1;
+                self.record(e.time, "up", None, Some(d));
+            }
+            Kind::Wake => {}
+        }
+        true
+    }
+
+    /// Stop job `t` at `now` and forget the work of its current segment (an outage without
+    /// preemption): the segment is left out of the schedule, its length counted as lost, and
+    /// the job waits again.
+    fn lose_run(&mut self, t: usize, now: f64) {
+        let run = self.state.jobs[t].run.take().expect("running");
+        let d = run.device;
+        self.lost += now - run.start;
+        let dev = &mut self.state.devices[d];
+        dev.jobs -= 1;
+        dev.exclusive -= usize::from(!self.inst.shares(t, d));
+        for (k, h) in dev.held.iter_mut().enumerate() {
+            *h -= self.inst.held(t, d, k);
+        }
+        dev.busy -= run.reserved;
+        self.state.running.retain(|&u| u != t);
+        self.record(now, "lost", Some(t), Some(d));
+        self.enqueue(t);
+    }
+
+    /// Put job `t` among the waiting, in order of (arrival, index).
+    fn enqueue(&mut self, t: usize) {
+        let key = |u: usize| (self.inst.task(u).release, u);
+        let at = self
+            .state
+            .waiting
+            .partition_point(|&u| key(u).0 < key(t).0 || (key(u).0 == key(t).0 && u < t));
+        self.state.waiting.insert(at, t);
+        self.state.jobs[t].waiting = true;
+    }
+
+    /// End job `t`'s current segment at `now` (completed, or stopped and waiting again).
+    fn finish_run(&mut self, t: usize, now: f64, complete: bool) {
+        let m = self.inst.num_devices();
+        let run = self.state.jobs[t].run.take().expect("running");
+        let d = run.device;
+        let length = (now - run.work_from).max(0.0);
+        self.overhead += now.min(run.work_from) - run.start;
+        // Zero-length segments are left out, except the only one of a zero-length job.
+        if length > 0.0 || (complete && self.state.jobs[t].attained == 0.0) {
+            self.segments.push(Assignment {
+                task: t,
+                device: d,
+                start: run.work_from,
+                end: now,
+            });
+        }
+        let p_est = self.inst.ptime(t, d);
+        let p_act = self.actual[t * m + d];
+        let job = &mut self.state.jobs[t];
+        job.attained += length;
+        job.estimated_done += if p_est > 0.0 { length / p_est } else { 1.0 };
+        job.actual_done = if complete || p_act <= 0.0 {
+            1.0
+        } else {
+            (job.actual_done + length / p_act).min(1.0)
+        };
+        let dev = &mut self.state.devices[d];
+        dev.jobs -= 1;
+        dev.exclusive -= usize::from(!self.inst.shares(t, d));
+        for (k, h) in dev.held.iter_mut().enumerate() {
+            *h -= self.inst.held(t, d, k);
+        }
+        dev.busy += (now - run.start) - run.reserved;
+        self.state.running.retain(|&u| u != t);
+        if complete {
+            job.done = true;
+            self.completions[t] = now;
+            self.record(now, "complete", Some(t), Some(d));
+        } else {
+            self.preemptions += 1;
+            self.record(now, "stop", Some(t), Some(d));
+            self.enqueue(t);
+        }
+    }
+
+    fn apply(&mut self, now: f64, decision: Decision) {
+        let Decision { starts, stops, .. } = decision;
+        // A job stopped and started again on its device at once just runs on.
+        let keep = |t: usize| {
+            starts.iter().any(|&(u, d)| {
+                u == t
+                    && self.state.jobs[t]
+                        .run
+                        .as_ref()
+                        .is_some_and(|r| r.device == d)
+            })
+        };
+        let kept: Vec<usize> = stops.iter().copied().filter(|&t| keep(t)).collect();
+        for &t in stops.iter().filter(|t| !kept.contains(t)) {
+            self.finish_run(t, now, false);
+        }
+        let m = self.inst.num_devices();
+        for (t, d) in starts.into_iter().filter(|(t, _)| !kept.contains(t)) {
+            let job = &mut self.state.jobs[t];
+            job.waiting = false;
+            job.stamp += 1;
+            if job.last_device.is_some_and(|l| l != d) {
+                self.migrations += 1;
+            }
+            let delay = if job.last_device.is_some() {
+                self.preemption_cost
+            } else {
+                0.0
+            };
+            job.last_device = Some(d);
+            let left = 1.0 - job.actual_done;
+            let reserved = (1.0 - job.estimated_done).max(0.0) * self.inst.ptime(t, d);
+            job.run = Some(Run {
+                device: d,
+                start: now,
+                work_from: now + delay,
+                reserved: reserved + delay,
+            });
+            let stamp = job.stamp;
+            self.state.waiting.retain(|&u| u != t);
+            self.state.running.push(t);
+            let dev = &mut self.state.devices[d];
+            dev.jobs += 1;
+            dev.exclusive += usize::from(!self.inst.shares(t, d));
+            for (k, h) in dev.held.iter_mut().enumerate() {
+                *h += self.inst.held(t, d, k);
+            }
+            dev.busy += reserved;
+            self.record(now, "start", Some(t), Some(d));
+            self.push(
+                now + delay + left * self.actual[t * m + d],
+                Kind::Complete { task: t, stamp },
+            );
+        }
+    }
+
+    /// Why job `t` is left unfinished when no event is left.
+    fn unfinished(&self, t: usize) -> Error {
+        let inst = self.inst;
+        let job = &self.state.jobs[t];
+        let id = &inst.task(t).id;
+        let why = if !job.arrived {
+            "it never arrived".to_string()
+        } else if job.open_preds > 0 {
+            "a predecessor never completed".to_string()
+        } else {
+            let budget = inst
+                .eligible(t)
+                .iter()
+                .all(|&d| self.state.devices[d].busy + inst.ptime(t, d) > inst.capacity_limit(d));
+            if budget {
+                "every eligible device has used its busy-time capacity".to_string()
+            } else {
+                "the policy never started it although a device was free".to_string()
+            }
+        };
+        Error::Solve(format!(
+            "the simulation ended with task '{id}' unfinished: {why}"
+        ))
+    }
+}

@@ -374,11 +374,7 @@ impl Engine<'_> {
         let d = run.device;
         self.lost += now - run.start;
         let dev = &mut self.state.devices[d];
-        dev.jobs -= 1;
-        dev.exclusive -= usize::from(!self.inst.shares(t, d));
-        for (k, h) in dev.held.iter_mut().enumerate() {
-            *h -= self.inst.held(t, d, k);
-        }
+        dev.release(self.inst, t, d);
         dev.busy -= run.reserved;
         self.state.running.retain(|&u| u != t);
         self.record(now, "lost", Some(t), Some(d));
@@ -423,11 +419,7 @@ impl Engine<'_> {
             (job.actual_done + length / p_act).min(1.0)
         };
         let dev = &mut self.state.devices[d];
-        dev.jobs -= 1;
-        dev.exclusive -= usize::from(!self.inst.shares(t, d));
-        for (k, h) in dev.held.iter_mut().enumerate() {
-            *h -= self.inst.held(t, d, k);
-        }
+        dev.release(self.inst, t, d);
         dev.busy += (now - run.start) - run.reserved;
         self.state.running.retain(|&u| u != t);
         if complete {
@@ -483,11 +475,7 @@ impl Engine<'_> {
             self.state.waiting.retain(|&u| u != t);
             self.state.running.push(t);
             let dev = &mut self.state.devices[d];
-            dev.jobs += 1;
-            dev.exclusive += usize::from(!self.inst.shares(t, d));
-            for (k, h) in dev.held.iter_mut().enumerate() {
-                *h += self.inst.held(t, d, k);
-            }
+            dev.hold(self.inst, t, d);
             dev.busy += reserved;
             self.record(now, "start", Some(t), Some(d));
             self.push(

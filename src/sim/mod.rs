@@ -177,6 +177,24 @@ impl DeviceState {
     fn up(&self, now: f64, inst: &Instance, d: usize) -> bool {
         self.down == 0 && now >= inst.device(d).available_from
     }
+
+    /// Job `t` starts holding this device (`d`).
+    fn hold(&mut self, inst: &Instance, t: usize, d: usize) {
+        self.jobs += 1;
+        self.exclusive += usize::from(!inst.shares(t, d));
+        for (k, h) in self.held.iter_mut().enumerate() {
+            *h += inst.held(t, d, k);
+        }
+    }
+
+    /// Job `t` stops holding this device (`d`).
+    fn release(&mut self, inst: &Instance, t: usize, d: usize) {
+        self.jobs -= 1;
+        self.exclusive -= usize::from(!inst.shares(t, d));
+        for (k, h) in self.held.iter_mut().enumerate() {
+            *h -= inst.held(t, d, k);
+        }
+    }
 }
 
 /// What the simulator knows now (shown to policies through [`View`]).

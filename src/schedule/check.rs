@@ -267,6 +267,10 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut count = vec![0usize; n];
     let mut fraction = vec![0.0; n];
+    // Preemptive schedules: per task its segments with a finite start, and whether one of them
+    // is not counted in its fraction (a non-finite end, an ineligible device: reported already).
+    let mut segments: Vec<Vec<usize>> = vec![Vec::new(); if schedule.preemptive { n } else { 0 }];
+    let mut uncounted = vec![false; n];
     let mut per_device: Vec<Vec<usize>> = vec![Vec::new(); m];
     let mut busy = vec![0.0; m];
 
@@ -283,13 +287,18 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
             continue;
         }
         count[a.task] += 1;
+        if schedule.preemptive && a.start.is_finite() {
+            segments[a.task].push(k);
+        }
         if !a.start.is_finite() || !a.end.is_finite() {
+            uncounted[a.task] |= a.start.is_finite();
             out.push(Violation::NonFinite { task: tid(a.task) });
             continue;
         }
         let task = instance.task(a.task);
         let dev = instance.device(a.device);
         if let Some(reason) = instance.ineligibility_reason(a.task, a.device) {
+            uncounted[a.task] = true;
             out.push(Violation::Ineligible {
                 task: tid(a.task),
                 device: did(a.device),
@@ -338,20 +347,14 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
                 times: c,
             }),
             _ => {
-                // Each segment of an ineligible or non-finite assignment is reported already.
-                let mut segments: Vec<&super::Assignment> = asg
-                    .iter()
-                    .filter(|a| a.task == t && a.device < m && a.start.is_finite())
-                    .collect();
-                let counted = segments.iter().all(|a| {
-                    a.end.is_finite() && instance.ineligibility_reason(t, a.device).is_none()
-                });
-                if counted && (fraction[t] - 1.0).abs() > 1e-6 {
+                if !uncounted[t] && (fraction[t] - 1.0).abs() > 1e-6 {
                     out.push(Violation::Fraction {
                         task: tid(t),
                         total: fraction[t],
                     });
                 }
+                let mut segments: Vec<&super::Assignment> =
+                    segments[t].iter().map(|&k| &asg[k]).collect();
                 segments.sort_by(|a, b| a.start.total_cmp(&b.start));
                 for w in segments.windows(2) {
                     if w[1].start < w[0].end - tol(w[0].end) {

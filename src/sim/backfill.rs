@@ -1,10 +1,8 @@
 //! First come, first served with EASY backfilling (Lifka 1995), what Slurm does.
 
+use super::DeviceState;
 use super::policy::{Decision, Policy, View};
 use crate::model::Instance;
-
-/// Tolerance of the resource comparisons.
-const TOLERANCE: f64 = 1e-9;
 
 /// Jobs start in order of arrival, each on the device where it fits now and ends first. The
 /// first job that fits nowhere (the *head*) gets a reservation: the earliest time and device
@@ -18,16 +16,14 @@ pub struct Backfill;
 
 /// Whether job `t` fits on device `d` beside `others` (the jobs holding it then).
 fn fits_beside(inst: &Instance, t: usize, d: usize, others: &[usize]) -> bool {
-    if !inst.shares(t, d) {
-        return others.is_empty();
+    let mut dev = DeviceState {
+        held: vec![0.0; inst.num_resources()],
+        ..DeviceState::default()
+    };
+    for &u in others {
+        dev.hold(inst, u, d);
     }
-    if others.iter().any(|&u| !inst.shares(u, d)) {
-        return false;
-    }
-    (0..inst.num_resources()).all(|k| {
-        let held: f64 = others.iter().map(|&u| inst.held(u, d, k)).sum();
-        held + inst.held(t, d, k) <= inst.resource_capacity(d, k) + TOLERANCE
-    })
+    dev.has_room(inst, t, d)
 }
 
 /// The jobs on each device with their estimated ends: those running and those this decision

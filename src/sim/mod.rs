@@ -48,6 +48,9 @@ use crate::model::Instance;
 use crate::schedule::Schedule;
 use serde::Serialize;
 
+/// Tolerance of the resource comparisons (demands are real numbers).
+const TOLERANCE: f64 = 1e-9;
+
 /// How to simulate.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -185,6 +188,18 @@ impl DeviceState {
         for (k, h) in self.held.iter_mut().enumerate() {
             *h += inst.held(t, d, k);
         }
+    }
+
+    /// Whether job `t` has room on this device (`d`) beside what it holds: alone when `t` or a
+    /// job running there is exclusive, else within every resource's capacity.
+    fn has_room(&self, inst: &Instance, t: usize, d: usize) -> bool {
+        if !inst.shares(t, d) {
+            return self.jobs == 0;
+        }
+        self.exclusive == 0
+            && (0..inst.num_resources()).all(|k| {
+                self.held[k] + inst.held(t, d, k) <= inst.resource_capacity(d, k) + TOLERANCE
+            })
     }
 
     /// Job `t` stops holding this device (`d`).

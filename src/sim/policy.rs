@@ -1,13 +1,10 @@
 //! Online policies: the [`Policy`] trait, what a policy sees ([`View`]) and decides
 //! ([`Decision`]), and the built-in list policies.
 
-use super::State;
+use super::{DeviceState, State};
 use crate::model::Instance;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-/// Tolerance of the resource comparisons.
-const TOLERANCE: f64 = 1e-9;
 
 /// An online scheduling policy: after every batch of events the simulator shows it the present
 /// ([`View`]: arrived jobs, their estimated times, what runs where) and applies its [`Decision`].
@@ -122,24 +119,14 @@ impl<'a> View<'a> {
     }
 }
 
-/// What a device holds: running jobs, exclusive ones among them, per resource the amount held,
-/// and its busy time (by the estimates for the jobs this decision starts).
-#[derive(Clone)]
-struct Holding {
-    device: usize,
-    jobs: usize,
-    exclusive: usize,
-    held: Vec<f64>,
-    busy: f64,
-}
-
 /// What a policy decides: jobs to stop and jobs to start, checked as they are recorded against
 /// what the devices hold (the running jobs, less the stopped, plus the started).
 pub struct Decision {
     pub(super) starts: Vec<(usize, usize)>,
     pub(super) stops: Vec<usize>,
-    /// The devices whose holding this decision changed.
-    changed: Vec<Holding>,
+    /// The devices whose holding this decision changed, as it leaves them (busy time by the
+    /// estimates for the jobs it starts).
+    changed: Vec<(usize, DeviceState)>,
     preemption: bool,
 }
 
@@ -158,43 +145,30 @@ impl Decision {
         self.preemption
     }
 
-    /// The holding of device `d` as this decision leaves it (recorded when `changed`).
-    fn holding(&self, view: &View, d: usize) -> Holding {
+    /// Device `d` as this decision leaves it.
+    fn holding<'s>(&'s self, view: &'s View, d: usize) -> &'s DeviceState {
         self.changed
             .iter()
-            .find(|c| c.device == d)
-            .cloned()
-            .unwrap_or_else(|| {
-                let dev = &view.state.devices[d];
-                Holding {
-                    device: d,
-                    jobs: dev.jobs,
-                    exclusive: dev.exclusive,
-                    held: dev.held.clone(),
-                    busy: dev.busy,
-                }
-            })
+            .find(|c| c.0 == d)
+            .map_or(&view.state.devices[d], |c| &c.1)
     }
 
-    fn change(&mut self, view: &View, t: usize, d: usize, sign: f64, busy: f64) {
-        let inst = view.instance;
-        let mut h = self.holding(view, d);
-        let exclusive = usize::from(!inst.shares(t, d));
-        if sign > 0.0 {
-            h.jobs += 1;
-            h.exclusive += exclusive;
+    /// Job `t` starts (`start`) or stops holding device `d`, whose busy time changes by `busy`.
+    fn change(&mut self, view: &View, t: usize, d: usize, start: bool, busy: f64) {
+        let i = match self.changed.iter().position(|c| c.0 == d) {
+            Some(i) => i,
+            None => {
+                self.changed.push((d, view.state.devices[d].clone()));
+                self.changed.len() - 1
+            }
+        };
+        let dev = &mut self.changed[i].1;
+        if start {
+            dev.hold(view.instance, t, d);
         } else {
-            h.jobs -= 1;
-            h.exclusive -= exclusive;
+            dev.release(view.instance, t, d);
         }
-        for (k, x) in h.held.iter_mut().enumerate() {
-            *x += sign * inst.held(t, d, k);
-        }
-        h.busy += busy;
-        match self.changed.iter().position(|c| c.device == d) {
-            Some(i) => self.changed[i] = h,
-            None => self.changed.push(h),
-        }
+        dev.busy += busy;
     }
 
     /// Whether job `t` could start on device `d` now: eligible, the device up and within its
@@ -205,15 +179,7 @@ impl Decision {
             return false;
         }
         let h = self.holding(view, d);
-        if h.busy + view.remaining(t, d) > inst.capacity_limit(d) {
-            return false;
-        }
-        if !inst.shares(t, d) {
-            return h.jobs == 0;
-        }
-        h.exclusive == 0
-            && (0..inst.num_resources())
-                .all(|k| h.held[k] + inst.held(t, d, k) <= inst.resource_capacity(d, k) + TOLERANCE)
+        h.busy + view.remaining(t, d) <= inst.capacity_limit(d) && h.has_room(inst, t, d)
     }
 
     /// The device where job `t` fits now and would end first by the estimates (its current
@@ -244,7 +210,7 @@ impl Decision {
         {
             return false;
         }
-        self.change(view, t, d, 1.0, view.remaining(t, d));
+        self.change(view, t, d, true, view.remaining(t, d));
         self.starts.push((t, d));
         true
     }
@@ -261,7 +227,7 @@ impl Decision {
         // The device's busy time keeps what the job ran and gives back the rest of what its
         // start reserved.
         let run = view.state.jobs[t].run.as_ref().expect("running");
-        self.change(view, t, d, -1.0, (view.now - run.start) - run.reserved);
+        self.change(view, t, d, false, (view.now - run.start) - run.reserved);
         self.stops.push(t);
         true
     }

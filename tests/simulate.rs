@@ -407,6 +407,32 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
         .stderr(predicate::str::contains(
             "the noise must be a finite number",
         ));
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .args(["--policy", "backfill", "--placement", "any"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--placement applies to the list policies",
+        ));
+    let outages = dir.path().join("outages.json");
+    std::fs::write(
+        &outages,
+        r#"{"outages": [{"device": "nope", "from": 1, "to": 2}]}"#,
+    )
+    .unwrap();
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .arg("--outages")
+        .arg(&outages)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "outage 1 (device 'nope'): no such device",
+        ))
+        .stderr(predicate::str::contains("outages.json"));
 }
 
 #[test]

@@ -10,7 +10,7 @@ struct LargestFirst;
 
 impl Policy for LargestFirst {
     fn decide(&mut self, view: &View, decision: &mut Decision) {
-        let mut waiting = view.waiting().to_vec();
+        let mut waiting: Vec<usize> = view.waiting().collect();
         waiting.sort_by(|&a, &b| view.shortest(b).total_cmp(&view.shortest(a)));
         for t in waiting {
             if let Some(d) = decision.fastest_fit(view, t) {

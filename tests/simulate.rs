@@ -176,7 +176,7 @@ impl Policy for WorkConserving {
         if !self.1 {
             return;
         }
-        for &t in view.waiting() {
+        for t in view.waiting() {
             for &d in view.instance().eligible(t) {
                 if decision.start(view, t, d) {
                     panic!(
@@ -334,6 +334,17 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
             "ai-cluster.json",
             vec!["--policy", "las", "--noise", "0.4", "--seed", "3"],
         ),
+        (
+            "gpu-nodes.json",
+            vec![
+                "--policy",
+                "replan:ls",
+                "--plan-time",
+                "0.05",
+                "--noise",
+                "0.3",
+            ],
+        ),
     ] {
         let out = dir.path().join("plan.json");
         let realized = dir.path().join("realized.json");
@@ -397,6 +408,24 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
         .code(2)
         .stderr(predicate::str::contains(
             "unknown policy 'round-robin'; the policies are fcfs, sjf, srpt",
+        ));
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .args(["--policy", "replan:nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown solver 'nope' (available: ",
+        ));
+    cargo_bin_cmd!("hetsched")
+        .arg("simulate")
+        .arg(example("gpu-nodes.json"))
+        .args(["--policy", "replan", "--plan-time", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--plan-time must be a number of seconds > 0",
         ));
     cargo_bin_cmd!("hetsched")
         .arg("simulate")
@@ -627,4 +656,114 @@ fn relative_placement_gives_each_device_to_the_job_it_speeds_up_most() {
     assert_eq!(run(sim::Placement::Relative), vec![2.0, 1.0]);
     let any = run(sim::Placement::Any);
     assert!(any == vec![1.0, 10.0] || any == vec![2.0, 1.0], "{any:?}");
+}
+
+/// Decides as a preemptive list policy would (stopping every other running job), asserting at
+/// each placement that `fastest_fit` (which searches device classes and their free room) picks
+/// what a scan over every eligible device picks, and that no job fits anywhere when
+/// `open_devices` says 0.
+struct CheckedFastest(usize);
+
+impl Policy for CheckedFastest {
+    fn decide(&mut self, view: &View, decision: &mut Decision) {
+        let inst = view.instance();
+        let running: Vec<usize> = view.running().map(|(t, _)| t).collect();
+        for (i, &t) in running.iter().enumerate() {
+            if (i + self.0) % 2 == 0 {
+                decision.stop(view, t);
+            }
+        }
+        self.0 += 1;
+        let jobs: Vec<usize> = view
+            .waiting()
+            .chain(running.into_iter().filter(|&t| decision.is_stopped(t)))
+            .collect();
+        for t in jobs {
+            let current = view.device_of(t);
+            let scan = inst
+                .eligible(t)
+                .iter()
+                .copied()
+                .filter(|&d| decision.fits(view, t, d))
+                .min_by(|&a, &b| {
+                    view.remaining(t, a)
+                        .total_cmp(&view.remaining(t, b))
+                        .then((Some(b) == current).cmp(&(Some(a) == current)))
+                        .then(a.cmp(&b))
+                });
+            assert_eq!(
+                decision.fastest_fit(view, t),
+                scan,
+                "job {t} at {}",
+                view.now()
+            );
+            if decision.open_devices(view) == 0 {
+                assert_eq!(scan, None, "job {t} fits although no device is open");
+            }
+            if let Some(d) = scan {
+                assert!(decision.start(view, t, d));
+            }
+        }
+    }
+}
+
+#[test]
+fn fastest_fit_searches_classes_as_a_scan_of_every_device_would() {
+    let mut rng = Rng(11);
+    for case in 0..60 {
+        // Identical nodes of two GPU kinds (with resources), plain CPUs, and one node named
+        // by some job's times (a class of its own).
+        let mut devices = Vec::new();
+        for (kind, gpus) in [("v100", 8), ("k80", 4)] {
+            for i in 0..1 + rng.below(5) {
+                devices.push(format!(
+                    r#"{{"id": "{kind}-{i}", "kind": "{kind}", "resources": {{"gpu": {gpus}, "cpu": 16}}}}"#
+                ));
+            }
+        }
+        for i in 0..1 + rng.below(3) {
+            devices.push(format!(
+                r#"{{"id": "cpu-{i}", "kind": "cpu", "available_from": {}}}"#,
+                rng.below(4)
+            ));
+        }
+        devices.push(r#"{"id": "odd", "kind": "v100", "resources": {"gpu": 8, "cpu": 16}}"#.into());
+        let tasks: Vec<String> = (0..10 + rng.below(30))
+            .map(|t| {
+                let demand = if rng.chance(0.8) {
+                    format!(
+                        r#", "demand": {{"gpu": {}, "cpu": {}}}"#,
+                        [1, 1, 2, 4, 8][rng.below(5) as usize],
+                        rng.below(9)
+                    )
+                } else {
+                    String::new()
+                };
+                let odd = if rng.chance(0.2) {
+                    format!(r#", "odd": {}"#, 1 + rng.below(5))
+                } else {
+                    String::new()
+                };
+                format!(
+                    r#"{{"id": "t{t}", "release": {}, "times": {{"v100": {}, "k80": {}, "cpu": {}{odd}}}{demand}}}"#,
+                    rng.below(20),
+                    1 + rng.below(6),
+                    2 + rng.below(12),
+                    5 + rng.below(20)
+                )
+            })
+            .collect();
+        let inst = instance(&format!(
+            r#"{{"devices": [{}], "tasks": [{}]}}"#,
+            devices.join(","),
+            tasks.join(",")
+        ));
+        assert!(inst.num_device_classes() < inst.num_devices() || inst.num_devices() <= 4);
+        let options = Options {
+            preemption: true,
+            ..Options::default()
+        };
+        let run = sim::simulate(&inst, &mut CheckedFastest(case), &options).unwrap();
+        assert!(run.schedule.violations(&inst).is_empty(), "case {case}");
+    }
 }

@@ -2,9 +2,7 @@
 //! memory are shared resources, running deep-learning jobs drawn as in Gavel (Narayanan et al.,
 //! OSDI 2020), with the job times per GPU type from Gavel's measured throughputs.
 
-use super::draw::{
-    apportion, draw_count, draw_dues, estimated_makespan, exp10, fastest, round1, round2, uniform,
-};
+use super::draw::{apportion, draw_count, draw_dues, exp10, round1, round2, uniform};
 use super::{
     GeneratorParams, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES, STREAM_RELEASES, STREAM_TASKS,
 };
@@ -142,11 +140,11 @@ struct Draft {
     /// `prep` or the job type's name, for the id.
     prefix: &'static str,
     task: Task,
-    /// Processing time on each device (infinite where the job cannot run).
-    time: Vec<f64>,
-    /// Time on each device divided by the number of copies of the job its capacities hold at
-    /// once (infinite where the job cannot run): the job's share of the estimated makespan.
-    fluid: Vec<f64>,
+    /// Its time on the fastest device where it can run.
+    fastest: f64,
+    /// Its share of the estimated makespan: 1 / Σ over the devices where it can run of the
+    /// copies of the job the device's capacities hold at once ÷ its time there.
+    fluid: f64,
 }
 
 /// The `gpu-cluster` instance of `params` for `seed`.
@@ -185,8 +183,8 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
         .collect();
     // L: the fluid estimate over the copies each node holds at once, but at least the longest
     // job's fastest time (with few jobs, one long job sets the makespan).
-    let longest = drafts.iter().map(|d| fastest(&d.time)).fold(0.0, f64::max);
-    let fluid = estimated_makespan(drafts.iter().map(|d| &d.fluid[..]));
+    let longest = drafts.iter().map(|d| d.fastest).fold(0.0, f64::max);
+    let fluid: f64 = drafts.iter().map(|d| d.fluid).sum();
     let horizon = params.release_spread * fluid.max(longest);
 
     // Releases: with an arrival rate λ, a Poisson process (exponential gaps of mean 1/λ);
@@ -233,7 +231,7 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
     let due = draw_dues(
         0..drafts.len(),
         &preds,
-        |v| (drafts[v].task.release, fastest(&drafts[v].time)),
+        |v| (drafts[v].task.release, drafts[v].fastest),
         params.due_slack,
         &mut rng,
     );
@@ -318,8 +316,10 @@ fn draw_job(
             .filter_map(|(k, t)| t.map(|t| (GPU_KINDS[k].name.to_string(), t)))
             .collect(),
     );
-    let mut time = Vec::with_capacity(nodes.len());
-    let mut fluid = Vec::with_capacity(nodes.len());
+    // Per device in order, its time and fluid time (time ÷ copies), as `fastest` and
+    // `estimated_makespan` would take them from rows (the same sums in the same order).
+    let mut fastest = f64::INFINITY;
+    let mut rate = 0.0;
     for &(k, server) in nodes {
         let holds = [(gpus, server.gpus), (cpus, server.cpus), (mem, server.mem)];
         let fits = holds.iter().all(|(need, cap)| need <= cap);
@@ -328,21 +328,23 @@ fn draw_job(
             .filter(|(need, _)| *need > 0.0)
             .map(|(need, cap)| cap / need)
             .fold(f64::INFINITY, f64::min);
-        match kind_time[k] {
-            Some(t) if fits => {
-                time.push(t);
-                fluid.push(t / copies);
-            }
-            _ => {
-                time.push(f64::INFINITY);
-                fluid.push(f64::INFINITY);
+        if let Some(t) = kind_time[k].filter(|_| fits) {
+            fastest = fastest.min(t);
+            let share = t / copies;
+            if share.is_finite() {
+                rate += 1.0 / share;
             }
         }
     }
+    let fluid = if rate.is_finite() && rate > 0.0 {
+        1.0 / rate
+    } else {
+        0.0
+    };
     Draft {
         prefix,
         task,
-        time,
+        fastest,
         fluid,
     }
 }

@@ -64,8 +64,9 @@ use std::str::FromStr;
 pub const MAX_TASKS: usize = 1_000_000;
 /// Largest number of devices [`generate`] accepts.
 pub const MAX_DEVICES: usize = 10_000;
-/// Largest tasks × devices [`generate`] accepts (for every family: solvers hold a dense
-/// processing-time matrix of that size, about 28 bytes per entry once loaded).
+/// Largest tasks × devices [`generate`] accepts for the families whose times differ per device
+/// (a loaded instance holds a time per task and device class, about 28 bytes each, and some
+/// solvers a dense tasks × devices matrix); `gpu-cluster` has six classes and no such limit.
 pub const MAX_ENTRIES: usize = 10_000_000;
 
 // Random streams, one per aspect, so that changing one parameter leaves the other aspects alone

@@ -28,9 +28,22 @@ pub struct Instance {
     objective: Objective,
     devices: Vec<Device>,
     tasks: Vec<Task>,
+    /// Per device, its class: devices no task tells apart (same kind, speed, memory, cost
+    /// rate and resources, and named by no task's `times` or `costs`) share one column of the
+    /// time and cost matrices, so that a cluster of thousands of identical devices costs a few
+    /// columns.
+    class_of: Vec<usize>,
+    /// Number of classes (columns of `ptime` and `cost`).
+    classes: usize,
+    /// Processing times by task and class: `ptime[t * classes + class_of[d]]`.
     ptime: Vec<f64>,
+    /// Costs, laid out as `ptime`.
     cost: Vec<f64>,
+    /// The distinct eligible-device lists; task `t`'s is `eligible[eligible_of[t]]`.
     eligible: Vec<Vec<usize>>,
+    /// The classes of each list of `eligible`, ascending.
+    eligible_classes: Vec<Vec<usize>>,
+    eligible_of: Vec<usize>,
     preds: Vec<Vec<usize>>,
     succs: Vec<Vec<usize>>,
     topo: Vec<usize>,
@@ -269,81 +282,76 @@ impl Instance {
 
         let resources = Resources::new(&devices, &tasks);
 
-        // Processing times, costs, eligibility.
-        let mut ptime = vec![f64::INFINITY; n * m];
-        let mut cost = vec![f64::INFINITY; n * m];
-        let mut eligible = vec![Vec::new(); n];
+        // Processing times, costs, eligibility: one column per class of devices.
+        let (class_of, representative) = device_classes(&devices, &tasks, &resources);
+        let classes = representative.len();
+        let mut ptime = vec![f64::INFINITY; n * classes];
+        let mut cost = vec![f64::INFINITY; n * classes];
+        let mut eligible: Vec<Vec<usize>> = Vec::new();
+        let mut eligible_classes: Vec<Vec<usize>> = Vec::new();
+        let mut eligible_of = vec![0; n];
+        let mut pattern_index: HashMap<Vec<usize>, usize> = HashMap::new();
         for (t, task) in tasks.iter().enumerate() {
-            let mut reasons = Vec::new();
-            for (d, dev) in devices.iter().enumerate() {
-                let p = match &task.times {
-                    Some(times) => times
-                        .get(&dev.id)
-                        .or_else(|| times.get(dev.kind()))
-                        .copied()
-                        .or_else(|| {
-                            task.work
-                                .filter(|_| times.is_empty())
-                                .map(|w| w / dev.speed)
-                        }),
-                    None => task.work.map(|w| w / dev.speed),
-                };
-                let Some(p) = p else {
-                    reasons.push(format!(
-                        "'{}' (its `times` names neither '{}' nor kind '{}')",
-                        dev.id,
-                        dev.id,
-                        dev.kind()
-                    ));
-                    continue;
-                };
-                if let Some(mem) = dev.memory
-                    && task.memory > mem
-                {
-                    reasons.push(format!(
-                        "'{}' (needs memory {} but it has {})",
-                        dev.id, task.memory, mem
-                    ));
-                    continue;
+            let mut pattern = Vec::new();
+            for (c, &d) in representative.iter().enumerate() {
+                let dev = &devices[d];
+                if let Ok(p) = time_on(task, t, dev, d, &resources) {
+                    ptime[t * classes + c] = p;
+                    cost[t * classes + c] = task
+                        .costs
+                        .as_ref()
+                        .and_then(|c| c.get(&dev.id).or_else(|| c.get(dev.kind())).copied())
+                        .unwrap_or(dev.cost_rate * p);
+                    pattern.push(c);
                 }
-                if let Some(why) = resources.shortfall(t, d) {
-                    reasons.push(format!("'{}' ({why})", dev.id));
-                    continue;
-                }
-                ptime[t * m + d] = p;
-                let c = task
-                    .costs
-                    .as_ref()
-                    .and_then(|c| c.get(&dev.id).or_else(|| c.get(dev.kind())).copied())
-                    .unwrap_or(dev.cost_rate * p);
-                cost[t * m + d] = c;
-                eligible[t].push(d);
             }
-            if eligible[t].is_empty() {
+            if pattern.is_empty() {
                 match resources.unholdable(t, &devices) {
                     Some(why) => report.push(format!("task '{}' {why}", task.id)),
-                    None => report.push(format!(
-                        "task '{}' has no eligible device: {}",
-                        task.id,
-                        reasons.join("; ")
-                    )),
+                    None => {
+                        let reasons: Vec<String> = devices
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(d, dev)| time_on(task, t, dev, d, &resources).err())
+                            .collect();
+                        report.push(format!(
+                            "task '{}' has no eligible device: {}",
+                            task.id,
+                            reasons.join("; ")
+                        ))
+                    }
                 }
+                continue;
             }
+            let next = eligible.len();
+            eligible_of[t] = *pattern_index.entry(pattern).or_insert_with_key(|pattern| {
+                eligible.push(
+                    (0..m)
+                        .filter(|&d| pattern.binary_search(&class_of[d]).is_ok())
+                        .collect(),
+                );
+                eligible_classes.push(pattern.clone());
+                next
+            });
         }
         if !report.is_empty() {
             return Err(Error::Invalid { path: None, report });
         }
         let mut resources = resources;
-        resources.note_sharing(&eligible);
+        resources.note_sharing(&eligible, &eligible_of);
 
         Ok(Instance {
             name: name.unwrap_or_else(|| "unnamed".to_string()),
             objective,
             devices,
             tasks,
+            class_of,
+            classes,
             ptime,
             cost,
             eligible,
+            eligible_classes,
+            eligible_of,
             preds,
             succs,
             topo,
@@ -410,18 +418,32 @@ impl Instance {
     /// Processing time of task `t` on device `d`; `f64::INFINITY` when `d` is not eligible.
     #[inline]
     pub fn ptime(&self, t: usize, d: usize) -> f64 {
-        self.ptime[t * self.devices.len() + d]
+        self.ptime[t * self.classes + self.class_of[d]]
     }
-    /// Row `t` of the processing-time matrix (one entry per device).
+    /// The class of device `d`: devices of one class (same kind, speed, memory, cost rate and
+    /// resources, and named by no task's `times` or `costs`) have the same time and cost for
+    /// every task. Classes are numbered from 0 in order of their first device.
     #[inline]
-    pub fn ptimes_of(&self, t: usize) -> &[f64] {
-        let m = self.devices.len();
-        &self.ptime[t * m..(t + 1) * m]
+    pub fn device_class(&self, d: usize) -> usize {
+        self.class_of[d]
+    }
+    /// Number of device classes (see [`Instance::device_class`]).
+    pub fn num_device_classes(&self) -> usize {
+        self.classes
+    }
+    /// Processing time of task `t` on the devices of class `c`.
+    #[inline]
+    pub fn class_ptime(&self, t: usize, c: usize) -> f64 {
+        self.ptime[t * self.classes + c]
+    }
+    /// The classes of task `t`'s eligible devices, ascending.
+    pub fn eligible_classes(&self, t: usize) -> &[usize] {
+        &self.eligible_classes[self.eligible_of[t]]
     }
     /// Assignment cost c(t, d): the task's `costs` entry, else cost_rate · p; infinite if ineligible.
     #[inline]
     pub fn cost(&self, t: usize, d: usize) -> f64 {
-        self.cost[t * self.devices.len() + d]
+        self.cost[t * self.classes + self.class_of[d]]
     }
     /// True when task `t` may run on device `d` (time defined and memory fits).
     #[inline]
@@ -430,7 +452,7 @@ impl Instance {
     }
     /// Devices task `t` may run on, in increasing index order (never empty).
     pub fn eligible(&self, t: usize) -> &[usize] {
-        &self.eligible[t]
+        &self.eligible[self.eligible_of[t]]
     }
     /// Direct predecessors of task `t`.
     pub fn preds(&self, t: usize) -> &[usize] {
@@ -564,14 +586,14 @@ impl Instance {
     }
     /// Smallest processing time of task `t` over its eligible devices.
     pub fn min_ptime(&self, t: usize) -> f64 {
-        self.eligible[t]
+        self.eligible_classes(t)
             .iter()
-            .map(|&d| self.ptime(t, d))
+            .map(|&c| self.class_ptime(t, c))
             .fold(f64::INFINITY, f64::min)
     }
     /// Mean processing time of task `t` over its eligible devices.
     pub fn mean_ptime(&self, t: usize) -> f64 {
-        let e = &self.eligible[t];
+        let e = self.eligible(t);
         e.iter().map(|&d| self.ptime(t, d)).sum::<f64>() / e.len() as f64
     }
     /// Why device `d` is not eligible for task `t`, or `None` if it is.
@@ -599,6 +621,91 @@ impl Instance {
             dev.kind()
         ))
     }
+}
+
+/// Task `t`'s time on device `d` (`dev`), or why `d` is not eligible ("'gpu0' (needs memory 80
+/// but it has 40)").
+fn time_on(
+    task: &Task,
+    t: usize,
+    dev: &Device,
+    d: usize,
+    resources: &Resources,
+) -> Result<f64, String> {
+    let p = match &task.times {
+        Some(times) => times
+            .get(&dev.id)
+            .or_else(|| times.get(dev.kind()))
+            .copied()
+            .or_else(|| {
+                task.work
+                    .filter(|_| times.is_empty())
+                    .map(|w| w / dev.speed)
+            }),
+        None => task.work.map(|w| w / dev.speed),
+    };
+    let Some(p) = p else {
+        return Err(format!(
+            "'{}' (its `times` names neither '{}' nor kind '{}')",
+            dev.id,
+            dev.id,
+            dev.kind()
+        ));
+    };
+    if let Some(mem) = dev.memory
+        && task.memory > mem
+    {
+        return Err(format!(
+            "'{}' (needs memory {} but it has {})",
+            dev.id, task.memory, mem
+        ));
+    }
+    if let Some(why) = resources.shortfall(t, d) {
+        return Err(format!("'{}' ({why})", dev.id));
+    }
+    Ok(p)
+}
+
+/// The device classes: per device its class, and per class its first device. Two devices are
+/// of one class when no task can tell them apart: neither is named by a task's `times` or
+/// `costs`, and they have the same kind, speed, memory, cost rate and resource capacities.
+fn device_classes(
+    devices: &[Device],
+    tasks: &[Task],
+    resources: &Resources,
+) -> (Vec<usize>, Vec<usize>) {
+    let ids: HashSet<&str> = devices.iter().map(|d| d.id.as_str()).collect();
+    let mut named: HashSet<&str> = HashSet::new();
+    for task in tasks {
+        for map in [&task.times, &task.costs].into_iter().flatten() {
+            named.extend(map.keys().map(String::as_str).filter(|k| ids.contains(k)));
+        }
+    }
+    let mut class_of = Vec::with_capacity(devices.len());
+    let mut representative = Vec::new();
+    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    for (d, dev) in devices.iter().enumerate() {
+        if named.contains(dev.id.as_str()) {
+            class_of.push(representative.len());
+            representative.push(d);
+            continue;
+        }
+        // The key: the kind's bytes (with their length), then the numbers' bits.
+        let mut key: Vec<u64> = vec![dev.kind().len() as u64];
+        key.extend(dev.kind().bytes().map(u64::from));
+        key.push(dev.speed.to_bits());
+        key.push(dev.memory.map_or(u64::MAX, f64::to_bits));
+        key.push(dev.cost_rate.to_bits());
+        key.push(u64::from(resources.offers[d]));
+        key.extend(resources.capacity_of(d).iter().map(|c| c.to_bits()));
+        let next = representative.len();
+        let c = *index.entry(key).or_insert(next);
+        if c == next {
+            representative.push(d);
+        }
+        class_of.push(c);
+    }
+    (class_of, representative)
 }
 
 fn check_keyed(
@@ -743,6 +850,45 @@ pub(super) mod tests {
             p[0]
         );
         assert!(p[0].contains("needs memory 80 but it has 40"), "{}", p[0]);
+    }
+
+    #[test]
+    fn identical_devices_share_a_class_and_named_ones_have_their_own() {
+        let inst = Instance::new(data(
+            r#"{"devices": [{"id": "a0", "kind": "a"}, {"id": "b0", "kind": "b", "speed": 2},
+                            {"id": "a1", "kind": "a"}, {"id": "a2", "kind": "a", "memory": 8},
+                            {"id": "a3", "kind": "a"}, {"id": "b1", "kind": "b", "speed": 2},
+                            {"id": "n0", "kind": "a", "resources": {"gpu": 4}},
+                            {"id": "n1", "kind": "a", "resources": {"gpu": 4}},
+                            {"id": "n2", "kind": "a", "resources": {"gpu": 8}}],
+                "tasks": [{"id": "x", "work": 6, "memory": 10},
+                          {"id": "y", "times": {"a": 3, "b": 1, "a3": 7}},
+                          {"id": "z", "work": 6, "demand": {"gpu": 6}}]}"#,
+        ))
+        .unwrap();
+        let classes: Vec<usize> = (0..inst.num_devices())
+            .map(|d| inst.device_class(d))
+            .collect();
+        // a3 is named by y's times; a2 has memory; the nodes differ by resources.
+        assert_eq!(classes, [0, 1, 0, 2, 3, 1, 4, 4, 5]);
+        assert_eq!(inst.num_device_classes(), 6);
+        for t in 0..inst.num_tasks() {
+            for (d, &c) in classes.iter().enumerate() {
+                assert_eq!(inst.ptime(t, d).to_bits(), inst.class_ptime(t, c).to_bits());
+            }
+            let eligible: Vec<usize> = (0..inst.num_devices())
+                .filter(|&d| inst.is_eligible(t, d))
+                .collect();
+            assert_eq!(inst.eligible(t), eligible.as_slice());
+            let mut eligible_classes: Vec<usize> = eligible.iter().map(|&d| classes[d]).collect();
+            eligible_classes.sort();
+            eligible_classes.dedup();
+            assert_eq!(inst.eligible_classes(t), eligible_classes.as_slice());
+        }
+        assert_eq!(inst.ptime(1, 4), 7.0);
+        assert_eq!(inst.ptime(1, 2), 3.0);
+        assert_eq!(inst.eligible(2), &[8]);
+        assert!(!inst.is_eligible(0, 3));
     }
 
     #[test]

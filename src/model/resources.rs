@@ -98,13 +98,19 @@ impl Resources {
         })
     }
 
-    /// Record whether some task may share some eligible device with others (`eligible`: each
-    /// task's eligible devices).
-    pub(super) fn note_sharing(&mut self, eligible: &[Vec<usize>]) {
-        self.any_sharing = eligible
+    /// Record whether some task may share some eligible device with others (`eligible` and
+    /// `eligible[eligible_of[t]]`: task `t`'s eligible devices).
+    pub(super) fn note_sharing(&mut self, eligible: &[Vec<usize>], eligible_of: &[usize]) {
+        self.any_sharing = eligible_of
             .iter()
             .enumerate()
-            .any(|(t, ds)| !self.exclusive[t] && ds.iter().any(|&d| self.offers[d]));
+            .any(|(t, &e)| !self.exclusive[t] && eligible[e].iter().any(|&d| self.offers[d]));
+    }
+
+    /// The capacities of device `d`, one per resource.
+    pub(super) fn capacity_of(&self, d: usize) -> &[f64] {
+        let r = self.names.len();
+        &self.capacity[d * r..(d + 1) * r]
     }
 }
 

@@ -31,7 +31,7 @@ fn fits_beside(inst: &Instance, t: usize, d: usize, others: &[usize]) -> bool {
 fn holders(view: &View, decision: &Decision) -> Vec<(usize, usize, f64)> {
     let now = view.now();
     view.running()
-        .filter(|(t, _)| !decision.stops.contains(t))
+        .filter(|&(t, _)| !decision.is_stopped(t))
         .map(|(t, d)| (t, d, now + view.remaining(t, d)))
         .chain(
             decision
@@ -88,7 +88,7 @@ impl Policy for Backfill {
         let now = view.now();
         let mut reservation: Option<(usize, f64, usize)> = None;
         let mut blocked = false;
-        for &t in view.waiting() {
+        for t in view.waiting() {
             if !blocked {
                 if let Some(d) = decision.fastest_fit(view, t) {
                     decision.start(view, t, d);

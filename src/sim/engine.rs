@@ -2,9 +2,10 @@
 //! metrics.
 
 use super::metrics;
+use super::room::Room;
 use super::{
-    DeviceState, Event, Job, Options, Policy, Run, Simulation, State, Timeline, View,
-    policy::Decision,
+    DeviceState, Event, Job, Options, Policy, Run, Simulation, State, Timeline, View, WaitKey,
+    ordered, policy::Decision,
 };
 use crate::error::Error;
 use crate::model::{Instance, InstanceData};
@@ -12,15 +13,22 @@ use crate::schedule::{Assignment, Schedule};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
+use rustc_hash::FxHashSet;
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
-    Complete { task: usize, stamp: u64 },
+    Complete {
+        task: usize,
+        stamp: u64,
+    },
     Down(usize),
     Up(usize),
     Arrive(usize),
+    /// Device `d` becomes available (its `available_from`).
+    Available(usize),
     Wake,
 }
 
@@ -35,7 +43,7 @@ impl Timed {
     fn rank(&self) -> u8 {
         match self.kind {
             Kind::Complete { .. } => 0,
-            Kind::Down(_) | Kind::Up(_) => 1,
+            Kind::Down(_) | Kind::Up(_) | Kind::Available(_) => 1,
             Kind::Arrive(_) => 2,
             Kind::Wake => 3,
         }
@@ -67,8 +75,8 @@ impl Ord for Timed {
 /// The simulator's working state.
 struct Engine<'a> {
     inst: &'a Instance,
-    /// Actual time of task t on device d: `actual[t * m + d]`.
-    actual: Vec<f64>,
+    /// Per task, its actual times ÷ its estimated ones (the noise factor).
+    factor: Vec<f64>,
     state: State,
     heap: BinaryHeap<Timed>,
     seq: u64,
@@ -123,14 +131,10 @@ pub fn simulate(
     } else {
         vec![1.0; n]
     };
-    let actual: Vec<f64> = (0..n)
-        .flat_map(|t| (0..m).map(move |d| (t, d)))
-        .map(|(t, d)| instance.ptime(t, d) * factors[t])
-        .collect();
     let r = instance.num_resources();
     let mut engine = Engine {
         inst: instance,
-        actual,
+        factor: factors,
         state: State {
             jobs: (0..n)
                 .map(|t| Job {
@@ -145,8 +149,13 @@ pub fn simulate(
                 };
                 m
             ],
-            waiting: Vec::new(),
+            waiting: BTreeSet::new(),
+            pending: Vec::new(),
             running: Vec::new(),
+            open: vec![false; m],
+            open_count: 0,
+            room: RefCell::new(Room::new(instance)),
+            least: least_holdings(instance),
         },
         heap: BinaryHeap::new(),
         seq: 0,
@@ -178,8 +187,9 @@ pub fn simulate(
     for d in 0..m {
         let from = instance.device(d).available_from;
         if from > 0.0 {
-            engine.push(from, Kind::Wake);
+            engine.push(from, Kind::Available(d));
         }
+        engine.refresh(d, from.min(0.0));
     }
     let kind_of: Vec<String> = instance
         .devices()
@@ -193,6 +203,7 @@ pub fn simulate(
         timeline.kinds.dedup();
     }
     let mut tick_at: Option<f64> = None;
+    let mut decisions = 0;
     while let Some(first) = engine.heap.pop() {
         let now = first.time;
         let mut news = engine.handle(first);
@@ -206,6 +217,8 @@ pub fn simulate(
         if !news {
             continue;
         }
+        engine.admit(policy, now);
+        decisions += 1;
         let mut decision = Decision::new(options.preemption);
         let view = View {
             instance,
@@ -214,6 +227,7 @@ pub fn simulate(
         };
         policy.decide(&view, &mut decision);
         engine.apply(now, decision);
+        engine.admit(policy, now);
         if options.timeline {
             let mut busy = vec![0; timeline.kinds.len()];
             for (d, dev) in engine.state.devices.iter().enumerate() {
@@ -249,7 +263,7 @@ pub fn simulate(
         preemptive,
     };
     let realized = (options.noise > 0.0)
-        .then(|| realize(instance, &engine.actual))
+        .then(|| realize(instance, &engine.factor))
         .transpose()?;
     let metrics = metrics::measure(
         realized.as_ref().unwrap_or(instance),
@@ -267,19 +281,45 @@ pub fn simulate(
         metrics,
         events: engine.events,
         timeline,
+        decisions,
     })
+}
+
+/// Per device class and resource, the least a job eligible on the class holds of the resource
+/// (see [`State`]'s `least`); infinite where no job is eligible.
+fn least_holdings(inst: &Instance) -> Vec<f64> {
+    let r = inst.num_resources();
+    let classes = inst.num_device_classes();
+    let mut representative = vec![usize::MAX; classes];
+    for d in (0..inst.num_devices()).rev() {
+        representative[inst.device_class(d)] = d;
+    }
+    let mut least = vec![f64::INFINITY; classes * r];
+    for t in 0..inst.num_tasks() {
+        for &c in inst.eligible_classes(t) {
+            for k in 0..r {
+                let held = inst.held(t, representative[c], k);
+                least[c * r + k] = least[c * r + k].min(held);
+            }
+        }
+    }
+    least
 }
 
 /// The instance with the actual times: each task's `times` by device id, on its eligible
 /// devices.
-fn realize(instance: &Instance, actual: &[f64]) -> Result<Instance, Error> {
-    let m = instance.num_devices();
+fn realize(instance: &Instance, factor: &[f64]) -> Result<Instance, Error> {
     let mut data: InstanceData = instance.to_data();
     for (t, task) in data.tasks.iter_mut().enumerate() {
         let times: BTreeMap<String, f64> = instance
             .eligible(t)
             .iter()
-            .map(|&d| (instance.device(d).id.clone(), actual[t * m + d]))
+            .map(|&d| {
+                (
+                    instance.device(d).id.clone(),
+                    instance.ptime(t, d) * factor[t],
+                )
+            })
             .collect();
         task.work = None;
         task.times = Some(times);
@@ -288,6 +328,11 @@ fn realize(instance: &Instance, actual: &[f64]) -> Result<Instance, Error> {
 }
 
 impl Engine<'_> {
+    /// Actual time of task `t` on device `d`.
+    fn actual(&self, t: usize, d: usize) -> f64 {
+        self.inst.ptime(t, d) * self.factor[t]
+    }
+
     fn push(&mut self, time: f64, kind: Kind) {
         self.seq += 1;
         self.heap.push(Timed {
@@ -337,6 +382,7 @@ impl Engine<'_> {
             Kind::Down(d) => {
                 self.state.devices[d].down += 1;
                 self.record(e.time, "down", None, Some(d));
+                self.refresh(d, e.time);
                 let on_it: Vec<usize> = self
                     .state
                     .running
@@ -360,7 +406,9 @@ impl Engine<'_> {
             Kind::Up(d) => {
                 self.state.devices[d].down -= 1;
                 self.record(e.time, "up", None, Some(d));
+                self.refresh(d, e.time);
             }
+            Kind::Available(d) => self.refresh(d, e.time),
             Kind::Wake => {}
         }
         true
@@ -376,25 +424,75 @@ impl Engine<'_> {
         let dev = &mut self.state.devices[d];
         dev.release(self.inst, t, d);
         dev.busy -= run.reserved;
-        self.state.running.retain(|&u| u != t);
+        self.leave_running(t);
+        self.refresh(d, now);
         self.record(now, "lost", Some(t), Some(d));
         self.enqueue(t);
     }
 
-    /// Put job `t` among the waiting, in order of (arrival, index).
+    /// Job `t` starts waiting (the policy orders it before its next decision: [`Self::admit`]).
     fn enqueue(&mut self, t: usize) {
-        let key = |u: usize| (self.inst.task(u).release, u);
-        let at = self
-            .state
-            .waiting
-            .partition_point(|&u| key(u).0 < key(t).0 || (key(u).0 == key(t).0 && u < t));
-        self.state.waiting.insert(at, t);
+        self.state.pending.push(t);
         self.state.jobs[t].waiting = true;
+    }
+
+    /// Put the jobs that started waiting among the waiting, where the policy's key puts them.
+    fn admit(&mut self, policy: &dyn Policy, now: f64) {
+        if self.state.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.state.pending);
+        let keys: Vec<WaitKey> = {
+            let view = View {
+                instance: self.inst,
+                state: &self.state,
+                now,
+            };
+            // A job stopped and started again by one decision no longer waits.
+            pending
+                .iter()
+                .filter(|&&t| self.state.jobs[t].waiting)
+                .map(|&t| {
+                    let arrival = ordered(self.inst.task(t).release);
+                    (ordered(policy.order_key(&view, t)), arrival, t)
+                })
+                .collect()
+        };
+        for key in keys {
+            self.state.jobs[key.2].wait_key = key;
+            self.state.waiting.insert(key);
+        }
+        self.state.pending = pending;
+        self.state.pending.clear();
+    }
+
+    /// Job `t` leaves the running ones.
+    fn leave_running(&mut self, t: usize) {
+        let at = self.state.jobs[t].running_at;
+        self.state.running.swap_remove(at);
+        if let Some(&moved) = self.state.running.get(at) {
+            self.state.jobs[moved].running_at = at;
+        }
+    }
+
+    /// Device `d` joins or leaves the open ones of its class, as its state at `now` says.
+    fn refresh(&mut self, d: usize, now: f64) {
+        let inst = self.inst;
+        let state = &mut self.state;
+        let open = state.is_open(inst, d, &state.devices[d], now);
+        if open != state.open[d] {
+            state.open[d] = open;
+            if open {
+                state.open_count += 1;
+            } else {
+                state.open_count -= 1;
+            }
+        }
+        state.room.get_mut().set(inst, d, open, &state.devices[d]);
     }
 
     /// End job `t`'s current segment at `now` (completed, or stopped and waiting again).
     fn finish_run(&mut self, t: usize, now: f64, complete: bool) {
-        let m = self.inst.num_devices();
         let run = self.state.jobs[t].run.take().expect("running");
         let d = run.device;
         let length = (now - run.work_from).max(0.0);
@@ -409,7 +507,7 @@ impl Engine<'_> {
             });
         }
         let p_est = self.inst.ptime(t, d);
-        let p_act = self.actual[t * m + d];
+        let p_act = self.actual(t, d);
         let job = &mut self.state.jobs[t];
         job.attained += length;
         job.estimated_done += if p_est > 0.0 { length / p_est } else { 1.0 };
@@ -421,8 +519,10 @@ impl Engine<'_> {
         let dev = &mut self.state.devices[d];
         dev.release(self.inst, t, d);
         dev.busy += (now - run.start) - run.reserved;
-        self.state.running.retain(|&u| u != t);
+        self.leave_running(t);
+        self.refresh(d, now);
         if complete {
+            let job = &mut self.state.jobs[t];
             job.done = true;
             self.completions[t] = now;
             self.record(now, "complete", Some(t), Some(d));
@@ -434,22 +534,21 @@ impl Engine<'_> {
     }
 
     fn apply(&mut self, now: f64, decision: Decision) {
-        let Decision { starts, stops, .. } = decision;
         // A job stopped and started again on its device at once just runs on.
-        let keep = |t: usize| {
-            starts.iter().any(|&(u, d)| {
-                u == t
-                    && self.state.jobs[t]
-                        .run
-                        .as_ref()
-                        .is_some_and(|r| r.device == d)
-            })
+        let kept = |t: usize| {
+            let device = self.state.jobs[t].run.as_ref().map(|r| r.device);
+            device.is_some() && decision.started_on(t) == device
         };
-        let kept: Vec<usize> = stops.iter().copied().filter(|&t| keep(t)).collect();
+        let kept: FxHashSet<usize> = decision
+            .stops
+            .iter()
+            .copied()
+            .filter(|&t| kept(t))
+            .collect();
+        let Decision { starts, stops, .. } = decision;
         for &t in stops.iter().filter(|t| !kept.contains(t)) {
             self.finish_run(t, now, false);
         }
-        let m = self.inst.num_devices();
         for (t, d) in starts.into_iter().filter(|(t, _)| !kept.contains(t)) {
             let job = &mut self.state.jobs[t];
             job.waiting = false;
@@ -472,14 +571,17 @@ impl Engine<'_> {
                 reserved: reserved + delay,
             });
             let stamp = job.stamp;
-            self.state.waiting.retain(|&u| u != t);
+            job.running_at = self.state.running.len();
+            let key = job.wait_key;
+            self.state.waiting.remove(&key);
             self.state.running.push(t);
             let dev = &mut self.state.devices[d];
             dev.hold(self.inst, t, d);
             dev.busy += reserved;
+            self.refresh(d, now);
             self.record(now, "start", Some(t), Some(d));
             self.push(
-                now + delay + left * self.actual[t * m + d],
+                now + delay + left * self.actual(t, d),
                 Kind::Complete { task: t, stamp },
             );
         }

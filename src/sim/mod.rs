@@ -33,6 +33,8 @@ mod engine;
 mod metrics;
 mod outages;
 mod policy;
+mod replan;
+mod room;
 mod share;
 
 pub use backfill::Backfill;
@@ -42,11 +44,15 @@ pub use outages::{Outage, parse_outages, read_outages};
 pub use policy::{
     Decision, ListPolicy, Order, POLICIES, Placement, Policy, PolicyInfo, View, by_name,
 };
+pub use replan::Replan;
 pub use share::FairShare;
 
 use crate::model::Instance;
 use crate::schedule::Schedule;
+use room::Room;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 /// Tolerance of the resource comparisons (demands are real numbers).
 const TOLERANCE: f64 = 1e-9;
@@ -106,6 +112,9 @@ pub struct Simulation {
     pub events: Vec<Event>,
     /// The state after every decision (with [`Options::timeline`]).
     pub timeline: Timeline,
+    /// How many times the policy decided (once per batch of simultaneous events that changed
+    /// something).
+    pub decisions: usize,
 }
 
 /// The state of the cluster over time: one row after every decision.
@@ -163,6 +172,20 @@ struct Job {
     /// Bumped at every start, so that a stopped run's completion event is ignored.
     stamp: u64,
     last_device: Option<usize>,
+    /// Its place among the waiting (while it waits).
+    wait_key: WaitKey,
+    /// Its position in `State::running` (while it runs).
+    running_at: usize,
+}
+
+/// The order of the waiting jobs: the policy's key, the arrival, the index (the numbers as
+/// [`ordered`] integers).
+type WaitKey = (i64, i64, usize);
+
+/// `x` as an integer in the order of [`f64::total_cmp`].
+fn ordered(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -202,6 +225,18 @@ impl DeviceState {
             })
     }
 
+    /// Whether no job at all has room on this device (`d`) beside what it holds: it holds an
+    /// exclusive job, or (without resources) any job, or some resource has less left than
+    /// `least` (per resource, the least a job eligible there holds of it).
+    fn full(&self, inst: &Instance, d: usize, least: &[f64]) -> bool {
+        if self.exclusive > 0 || (self.jobs > 0 && !inst.offers_resources(d)) {
+            return true;
+        }
+        self.jobs > 0
+            && (0..inst.num_resources())
+                .any(|k| self.held[k] + least[k] > inst.resource_capacity(d, k) + TOLERANCE)
+    }
+
     /// Job `t` stops holding this device (`d`).
     fn release(&mut self, inst: &Instance, t: usize, d: usize) {
         self.jobs -= 1;
@@ -216,7 +251,32 @@ impl DeviceState {
 pub(crate) struct State {
     jobs: Vec<Job>,
     devices: Vec<DeviceState>,
-    /// Waiting jobs by (arrival, index).
-    waiting: Vec<usize>,
+    /// Waiting jobs in the policy's order ([`Policy::order_key`], then arrival and index).
+    waiting: BTreeSet<WaitKey>,
+    /// Jobs that started waiting since the policy last ordered them.
+    pending: Vec<usize>,
     running: Vec<usize>,
+    /// Per device, whether it is up and not [full](DeviceState::full).
+    open: Vec<bool>,
+    /// The number of open devices.
+    open_count: usize,
+    /// What the devices have left, for finding where a job fits; a decision updates it as it
+    /// records starts and stops (the engine's updates when applying them agree).
+    room: RefCell<Room>,
+    /// Per device class and resource, the least a job eligible there holds of it
+    /// (`least[c * r + k]`).
+    least: Vec<f64>,
+}
+
+impl State {
+    /// The least amounts of device class `c` (see `least`).
+    fn least(&self, inst: &Instance, c: usize) -> &[f64] {
+        let r = inst.num_resources();
+        &self.least[c * r..(c + 1) * r]
+    }
+
+    /// Whether device `d`, as `dev` leaves it, may take another job at `now`.
+    fn is_open(&self, inst: &Instance, d: usize, dev: &DeviceState, now: f64) -> bool {
+        dev.up(now, inst, d) && !dev.full(inst, d, self.least(inst, inst.device_class(d)))
+    }
 }

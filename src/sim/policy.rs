@@ -2,6 +2,8 @@
 //! ([`Decision`]), and the built-in list policies.
 
 use super::{DeviceState, State};
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::model::Instance;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -20,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 ///
 /// impl Policy for LongestFirst {
 ///     fn decide(&mut self, view: &View, decision: &mut Decision) {
-///         let mut waiting = view.waiting().to_vec();
+///         let mut waiting: Vec<usize> = view.waiting().collect();
 ///         waiting.sort_by(|&a, &b| view.shortest(b).total_cmp(&view.shortest(a)));
 ///         for t in waiting {
 ///             if let Some(d) = decision.fastest_fit(view, t) {
@@ -34,6 +36,15 @@ pub trait Policy {
     /// Record in `decision` which waiting jobs start where (and, when the simulation allows
     /// preemption, which running jobs stop). Called at time `view.now()`.
     fn decide(&mut self, view: &View, decision: &mut Decision);
+
+    /// Where job `t` goes among the waiting jobs ([`View::waiting`] lists them by this key,
+    /// smallest first, then by arrival and task index). Asked once each time `t` starts
+    /// waiting (it arrives, its predecessors complete, or it is stopped), so it must not change
+    /// while `t` waits. By default 0: the waiting jobs in order of arrival.
+    fn order_key(&self, view: &View, t: usize) -> f64 {
+        let _ = (view, t);
+        0.0
+    }
 }
 
 /// What a policy sees at a decision.
@@ -54,10 +65,16 @@ impl<'a> View<'a> {
         self.instance
     }
 
-    /// Jobs that have arrived, whose predecessors have completed and that do not run, in order
-    /// of arrival (then task index).
-    pub fn waiting(&self) -> &[usize] {
-        &self.state.waiting
+    /// Jobs that have arrived, whose predecessors have completed and that do not run, in the
+    /// order of the policy's [`Policy::order_key`] (by default of arrival), then of arrival and
+    /// task index.
+    pub fn waiting(&self) -> impl Iterator<Item = usize> + '_ {
+        self.state.waiting.iter().map(|k| k.2)
+    }
+
+    /// The number of waiting jobs.
+    pub fn num_waiting(&self) -> usize {
+        self.state.waiting.len()
     }
 
     /// Jobs running now, with their devices.
@@ -124,9 +141,14 @@ impl<'a> View<'a> {
 pub struct Decision {
     pub(super) starts: Vec<(usize, usize)>,
     pub(super) stops: Vec<usize>,
+    /// The jobs of `starts` with their devices, and those of `stops`.
+    started: FxHashMap<usize, usize>,
+    stopped: FxHashSet<usize>,
     /// The devices whose holding this decision changed, as it leaves them (busy time by the
     /// estimates for the jobs it starts).
-    changed: Vec<(usize, DeviceState)>,
+    changed: FxHashMap<usize, DeviceState>,
+    /// Open devices (up and not full) now, less those at the simulation's state.
+    open_delta: isize,
     preemption: bool,
 }
 
@@ -135,7 +157,10 @@ impl Decision {
         Decision {
             starts: Vec::new(),
             stops: Vec::new(),
-            changed: Vec::new(),
+            started: FxHashMap::default(),
+            stopped: FxHashSet::default(),
+            changed: FxHashMap::default(),
+            open_delta: 0,
             preemption,
         }
     }
@@ -145,30 +170,35 @@ impl Decision {
         self.preemption
     }
 
+    /// The number of devices that are up and could take another job as this decision leaves
+    /// them (a device counts unless it holds an exclusive job or some resource has less left
+    /// than any job needs; 0 means no waiting job fits anywhere).
+    pub fn open_devices(&self, view: &View) -> usize {
+        (view.state.open_count as isize + self.open_delta).max(0) as usize
+    }
+
     /// Device `d` as this decision leaves it.
     fn holding<'s>(&'s self, view: &'s View, d: usize) -> &'s DeviceState {
-        self.changed
-            .iter()
-            .find(|c| c.0 == d)
-            .map_or(&view.state.devices[d], |c| &c.1)
+        self.changed.get(&d).unwrap_or(&view.state.devices[d])
     }
 
     /// Job `t` starts (`start`) or stops holding device `d`, whose busy time changes by `busy`.
     fn change(&mut self, view: &View, t: usize, d: usize, start: bool, busy: f64) {
-        let i = match self.changed.iter().position(|c| c.0 == d) {
-            Some(i) => i,
-            None => {
-                self.changed.push((d, view.state.devices[d].clone()));
-                self.changed.len() - 1
-            }
-        };
-        let dev = &mut self.changed[i].1;
+        let (inst, state, now) = (view.instance, view.state, view.now);
+        let dev = self
+            .changed
+            .entry(d)
+            .or_insert_with(|| state.devices[d].clone());
+        let before = state.is_open(inst, d, dev, now);
         if start {
-            dev.hold(view.instance, t, d);
+            dev.hold(inst, t, d);
         } else {
-            dev.release(view.instance, t, d);
+            dev.release(inst, t, d);
         }
         dev.busy += busy;
+        let after = state.is_open(inst, d, dev, now);
+        self.open_delta += isize::from(after) - isize::from(before);
+        state.room.borrow_mut().set(inst, d, after, dev);
     }
 
     /// Whether job `t` could start on device `d` now: eligible, the device up and within its
@@ -182,36 +212,68 @@ impl Decision {
         h.busy + view.remaining(t, d) <= inst.capacity_limit(d) && h.has_room(inst, t, d)
     }
 
+    /// The first device of class `c` (by index) where job `t` fits now, if any.
+    fn first_fit(&self, view: &View, t: usize, c: usize) -> Option<usize> {
+        let inst = view.instance;
+        let room = view.state.room.borrow();
+        let d = room.representative(c);
+        let need: Vec<f64> = (0..inst.num_resources())
+            .map(|k| inst.held(t, d, k))
+            .collect();
+        room.first(c, &need, |d| self.fits(view, t, d))
+    }
+
     /// The device where job `t` fits now and would end first by the estimates (its current
-    /// device on ties), if any.
+    /// device on ties, then the lowest index), if any.
     pub fn fastest_fit(&self, view: &View, t: usize) -> Option<usize> {
-        let current = view.device_of(t);
-        view.instance
-            .eligible(t)
-            .iter()
-            .copied()
-            .filter(|&d| self.fits(view, t, d))
-            .min_by(|&a, &b| {
-                view.remaining(t, a)
-                    .total_cmp(&view.remaining(t, b))
-                    .then((Some(b) == current).cmp(&(Some(a) == current)))
-                    .then(a.cmp(&b))
+        let inst = view.instance;
+        let current = view.device_of(t).filter(|&d| self.fits(view, t, d));
+        let left = 1.0 - view.estimated_done(t);
+        // (remaining time, not the current device, index)
+        let mut best: Option<(f64, bool, usize)> = None;
+        let better = |a: (f64, bool, usize), b: Option<(f64, bool, usize)>| {
+            b.is_none_or(|b| {
+                a.0.total_cmp(&b.0)
+                    .then(a.1.cmp(&b.1))
+                    .then(a.2.cmp(&b.2))
+                    .is_lt()
             })
+        };
+        if let Some(d) = current {
+            best = Some((left * inst.ptime(t, d), false, d));
+        }
+        // The classes from the fastest: the first where the job fits, and those as fast.
+        let mut classes: Vec<(f64, usize)> = inst
+            .eligible_classes(t)
+            .iter()
+            .map(|&c| (left * inst.class_ptime(t, c), c))
+            .collect();
+        classes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (time, c) in classes {
+            if best.is_some_and(|b| b.0 < time) {
+                break;
+            }
+            if let Some(d) = self.first_fit(view, t, c) {
+                let candidate = (time, Some(d) != current, d);
+                if better(candidate, best) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        best.map(|b| b.2)
     }
 
     /// Start waiting (or stopped) job `t` on device `d`; false, and nothing recorded, when it
     /// does not fit there or is already started.
     pub fn start(&mut self, view: &View, t: usize, d: usize) -> bool {
-        let stopped = self.stops.contains(&t);
+        let stopped = self.is_stopped(t);
         let waiting = view.state.jobs[t].waiting;
-        if !(waiting || stopped)
-            || self.starts.iter().any(|&(u, _)| u == t)
-            || !self.fits(view, t, d)
-        {
+        if !(waiting || stopped) || self.started.contains_key(&t) || !self.fits(view, t, d) {
             return false;
         }
         self.change(view, t, d, true, view.remaining(t, d));
         self.starts.push((t, d));
+        self.started.insert(t, d);
         true
     }
 
@@ -221,7 +283,7 @@ impl Decision {
         let Some(d) = view.device_of(t) else {
             return false;
         };
-        if !self.preemption || self.stops.contains(&t) {
+        if !self.preemption || self.is_stopped(t) {
             return false;
         }
         // The device's busy time keeps what the job ran and gives back the rest of what its
@@ -229,7 +291,18 @@ impl Decision {
         let run = view.state.jobs[t].run.as_ref().expect("running");
         self.change(view, t, d, false, (view.now - run.start) - run.reserved);
         self.stops.push(t);
+        self.stopped.insert(t);
         true
+    }
+
+    /// Whether this decision stops job `t`.
+    pub fn is_stopped(&self, t: usize) -> bool {
+        self.stopped.contains(&t)
+    }
+
+    /// The device where this decision starts job `t`, if it does.
+    pub fn started_on(&self, t: usize) -> Option<usize> {
+        self.started.get(&t).copied()
     }
 }
 
@@ -293,16 +366,16 @@ impl ListPolicy {
         }
     }
 
-    /// Per device, the mean estimated time of the jobs present (waiting and running) that may
-    /// run there (infinite where none may).
-    fn mean_times(view: &View, jobs: &[usize]) -> Vec<f64> {
+    /// Per device class, the mean estimated time of the jobs present (waiting and running)
+    /// that may run there (infinite where none may).
+    fn mean_times(view: &View) -> Vec<f64> {
         let inst = view.instance();
-        let mut sum = vec![0.0; inst.num_devices()];
-        let mut count = vec![0usize; inst.num_devices()];
-        for &t in jobs {
-            for &d in inst.eligible(t) {
-                sum[d] += inst.ptime(t, d);
-                count[d] += 1;
+        let mut sum = vec![0.0; inst.num_device_classes()];
+        let mut count = vec![0usize; inst.num_device_classes()];
+        for t in view.waiting().chain(view.running().map(|(t, _)| t)) {
+            for &c in inst.eligible_classes(t) {
+                sum[c] += inst.class_ptime(t, c);
+                count[c] += 1;
             }
         }
         sum.iter()
@@ -334,7 +407,7 @@ impl ListPolicy {
                 .copied()
                 .filter(|&d| decision.fits(view, t, d))
                 .min_by(|&a, &b| {
-                    let score = |d: usize| inst.ptime(t, d) / mean[d];
+                    let score = |d: usize| inst.ptime(t, d) / mean[inst.device_class(d)];
                     score(a)
                         .total_cmp(&score(b))
                         .then(inst.ptime(t, a).total_cmp(&inst.ptime(t, b)))
@@ -343,8 +416,9 @@ impl ListPolicy {
         }
     }
 
-    fn key(&self, view: &View, t: usize) -> f64 {
-        match self.order {
+    /// Job `t`'s key in `order` (smallest first).
+    fn key(order: Order, view: &View, t: usize) -> f64 {
+        match order {
             Order::Arrival => 0.0,
             Order::Shortest => view.shortest(t),
             Order::ShortestRemaining => view.shortest_remaining(t),
@@ -356,31 +430,43 @@ impl ListPolicy {
 }
 
 impl Policy for ListPolicy {
+    fn order_key(&self, view: &View, t: usize) -> f64 {
+        Self::key(self.order, view, t)
+    }
+
     fn decide(&mut self, view: &View, decision: &mut Decision) {
-        let mut jobs: Vec<usize> = view.waiting().to_vec();
-        if decision.preemption() {
-            let running: Vec<usize> = view.running().map(|(t, _)| t).collect();
-            for &t in &running {
-                decision.stop(view, t);
-            }
-            jobs.extend(running);
-        }
-        let mut keyed: Vec<(f64, f64, usize)> = jobs
-            .into_iter()
-            .map(|t| (self.key(view, t), view.arrival(t), t))
-            .collect();
-        keyed.sort_by(|a, b| {
+        let order = |a: &(f64, f64, usize), b: &(f64, f64, usize)| {
             a.0.total_cmp(&b.0)
                 .then(a.1.total_cmp(&b.1))
                 .then(a.2.cmp(&b.2))
-        });
+        };
+        let by = self.order;
+        let keyed = |t: usize| (Self::key(by, view, t), view.arrival(t), t);
+        // Preemptive: every running job stops and takes its turn in the order.
+        let mut running: Vec<(f64, f64, usize)> = Vec::new();
+        if decision.preemption() {
+            running = view.running().map(|(t, _)| keyed(t)).collect();
+            running.sort_by(order);
+            for r in &running {
+                decision.stop(view, r.2);
+            }
+        }
         let mean = if self.placement == Placement::Relative {
-            let present: Vec<usize> = keyed.iter().map(|k| k.2).collect();
-            Self::mean_times(view, &present)
+            Self::mean_times(view)
         } else {
             Vec::new()
         };
-        for (_, _, t) in keyed {
+        // The waiting jobs come in the order already (their key is this policy's order key).
+        let mut waiting = view.waiting().map(keyed).peekable();
+        let mut running = running.into_iter().peekable();
+        while decision.open_devices(view) > 0 {
+            let next = match (waiting.peek(), running.peek()) {
+                (Some(w), Some(r)) if order(w, r).is_le() => waiting.next(),
+                (_, Some(_)) => running.next(),
+                (Some(_), None) => waiting.next(),
+                (None, None) => break,
+            };
+            let t = next.expect("a job").2;
             if let Some(d) = self.place(view, decision, t, &mean) {
                 decision.start(view, t, d);
             }
@@ -461,6 +547,13 @@ pub const POLICIES: &[PolicyInfo] = &[
         false,
         true,
     ),
+    info(
+        "replan",
+        "rolling horizon: replan:SOLVER (e.g. replan:ls; replan alone: best-greedy) plans the \
+         waiting jobs at every decision, and those it starts at once start",
+        false,
+        false,
+    ),
 ];
 
 impl Order {
@@ -480,7 +573,22 @@ impl Order {
 }
 
 /// The built-in policy named `name`, with its [`PolicyInfo`]; `None` for an unknown name.
+/// `replan:SOLVER` names [`Replan`](super::Replan) with a solver of [`crate::solve::by_name`]
+/// (one thread, 0.1 s per plan; `replan` alone: `best-greedy`).
 pub fn by_name(name: &str) -> Option<(Box<dyn Policy>, PolicyInfo)> {
+    if let Some(solver) = name
+        .strip_prefix("replan:")
+        .or((name == "replan").then_some("best-greedy"))
+    {
+        let options = crate::solve::SolveOptions {
+            time_limit: Some(std::time::Duration::from_millis(100)),
+            threads: Some(1),
+            ..Default::default()
+        };
+        let solver = crate::solve::by_name(solver).ok()?;
+        let info = *POLICIES.iter().find(|p| p.name == "replan")?;
+        return Some((Box::new(super::Replan::new(solver, options)), info));
+    }
     let info = *POLICIES.iter().find(|p| p.name == name)?;
     let list =
         |order| -> Box<dyn Policy> { Box::new(ListPolicy::new(order, Placement::Fastest, 0)) };

@@ -92,7 +92,7 @@ impl Policy for FairShare {
         }
         // Per user its waiting jobs, in order of arrival.
         let mut queues: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for &t in view.waiting() {
+        for t in view.waiting() {
             queues.entry(user_of(t)).or_default().push(t);
         }
         loop {

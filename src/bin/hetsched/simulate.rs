@@ -17,8 +17,8 @@ enum PlacementArg {
 pub struct Args {
     /// Instance file: each task arrives at its `release`.
     instance: PathBuf,
-    /// Policy: fcfs, sjf, srpt, edf, priority, las, backfill, fair or drf (`hetsched simulate
-    /// --policies` lists them).
+    /// Policy: fcfs, sjf, srpt, edf, priority, las, backfill, fair, drf or replan:SOLVER
+    /// (`hetsched simulate --policies` lists them).
     #[arg(long, default_value = "fcfs")]
     policy: String,
     /// Where the list policies (fcfs, sjf, srpt, edf, priority, las) start a job among the
@@ -76,6 +76,10 @@ pub struct Args {
     /// Seconds for each of the offline `ls` run and the bound of --compare.
     #[arg(long, default_value_t = 10.0)]
     compare_time: f64,
+    /// With replan:SOLVER: seconds each plan may take (one plan per decision; the solver's
+    /// result may depend on it, as for `solve --time-limit`).
+    #[arg(long, default_value_t = 0.1)]
+    plan_time: f64,
     /// List the policies and exit.
     #[arg(long)]
     policies: bool,
@@ -89,14 +93,42 @@ pub fn run(args: Args) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let instance = hetsched::io::read_instance(&args.instance)?;
-    let (mut policy, info) = sim::by_name(&args.policy).ok_or_else(|| {
-        let names: Vec<&str> = POLICIES.iter().map(|p| p.name).collect();
-        Error::Usage(format!(
-            "unknown policy '{}'; the policies are {}",
-            args.policy,
-            names.join(", ")
+    if !(args.plan_time.is_finite() && args.plan_time > 0.0) {
+        return Err(Error::Usage(format!(
+            "--plan-time must be a number of seconds > 0, not {}",
+            args.plan_time
         ))
-    })?;
+        .into());
+    }
+    let replan_with = match args.policy.as_str() {
+        "replan" => Some("best-greedy"),
+        name => name.strip_prefix("replan:"),
+    };
+    let (mut policy, info) = match replan_with {
+        // A solver name the policy table cannot check: say which solvers there are.
+        Some(solver) => {
+            let options = hetsched::SolveOptions {
+                time_limit: Some(std::time::Duration::from_secs_f64(args.plan_time)),
+                seed: args.seed,
+                threads: Some(1),
+                verbose: false,
+            };
+            let info = *POLICIES
+                .iter()
+                .find(|p| p.name == "replan")
+                .expect("listed");
+            let replan = sim::Replan::new(hetsched::solve::by_name(solver)?, options);
+            (Box::new(replan) as Box<dyn sim::Policy>, info)
+        }
+        None => sim::by_name(&args.policy).ok_or_else(|| {
+            let names: Vec<&str> = POLICIES.iter().map(|p| p.name).collect();
+            Error::Usage(format!(
+                "unknown policy '{}'; the policies are {} (replan as replan:SOLVER)",
+                args.policy,
+                names.join(", ")
+            ))
+        })?,
+    };
     if args.placement != PlacementArg::Fastest {
         let order = Order::of_policy(&args.policy).ok_or_else(|| {
             Error::Usage(format!(

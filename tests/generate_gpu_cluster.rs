@@ -176,6 +176,6 @@ fn arrivals_at_a_rate_with_users_feed_the_simulator() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "an arrival rate applies to the gpu-cluster family only",
+            "an arrival rate applies to the gpu-cluster and trace families only",
         ));
 }

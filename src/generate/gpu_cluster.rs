@@ -2,7 +2,8 @@
 //! memory are shared resources, running deep-learning jobs drawn as in Gavel (Narayanan et al.,
 //! OSDI 2020), with the job times per GPU type from Gavel's measured throughputs.
 
-use super::draw::{apportion, draw_count, draw_dues, exp10, round1, round2, uniform};
+use super::draw::{apportion, draw_count, draw_dues, round1, round2, uniform};
+use super::gavel::{GPU_TYPES, draw_gpu_job, poisson_arrivals};
 use super::{
     GeneratorParams, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES, STREAM_RELEASES, STREAM_TASKS,
 };
@@ -21,119 +22,51 @@ struct Server {
     mem: f64,
 }
 
-/// A GPU type: its name (the devices' kind), the price of one GPU-hour and its two server shapes.
-struct GpuKind {
-    name: &'static str,
-    /// On-demand price of one GPU-hour in USD (Google Cloud list prices of 2020), the devices'
-    /// cost rate.
-    price: f64,
-    /// The 8-GPU server and the 4-GPU one.
-    servers: [Server; 2],
-}
-
-/// The node catalogue, in the order of [`JOB_TYPES`]' ratio columns after the reference (V100).
-/// Shapes of common servers: AWS p3.16xlarge / p3.8xlarge (V100), NVIDIA DGX-1 (P100) / Azure
+/// The node catalogue: for each GPU type of [`GPU_TYPES`] (same order), the 8-GPU server and
+/// the 4-GPU one. Shapes of common servers: AWS p3.16xlarge / p3.8xlarge (V100), NVIDIA DGX-1 (P100) / Azure
 /// NC24s_v2, AWS p2.8xlarge (K80) / Azure NC24. Every server has at least 4 cores and 56 GB per
 /// GPU, so a GPU job fits on every server with enough GPUs.
-const GPU_KINDS: [GpuKind; 3] = [
-    GpuKind {
-        name: "v100",
-        price: 2.48,
-        servers: [
-            Server {
-                gpus: 8.0,
-                cpus: 64.0,
-                mem: 488.0,
-            },
-            Server {
-                gpus: 4.0,
-                cpus: 32.0,
-                mem: 244.0,
-            },
-        ],
-    },
-    GpuKind {
-        name: "p100",
-        price: 1.46,
-        servers: [
-            Server {
-                gpus: 8.0,
-                cpus: 40.0,
-                mem: 512.0,
-            },
-            Server {
-                gpus: 4.0,
-                cpus: 24.0,
-                mem: 448.0,
-            },
-        ],
-    },
-    GpuKind {
-        name: "k80",
-        price: 0.45,
-        servers: [
-            Server {
-                gpus: 8.0,
-                cpus: 32.0,
-                mem: 488.0,
-            },
-            Server {
-                gpus: 4.0,
-                cpus: 24.0,
-                mem: 224.0,
-            },
-        ],
-    },
+const SERVERS: [[Server; 2]; 3] = [
+    [
+        Server {
+            gpus: 8.0,
+            cpus: 64.0,
+            mem: 488.0,
+        },
+        Server {
+            gpus: 4.0,
+            cpus: 32.0,
+            mem: 244.0,
+        },
+    ],
+    [
+        Server {
+            gpus: 8.0,
+            cpus: 40.0,
+            mem: 512.0,
+        },
+        Server {
+            gpus: 4.0,
+            cpus: 24.0,
+            mem: 448.0,
+        },
+    ],
+    [
+        Server {
+            gpus: 8.0,
+            cpus: 32.0,
+            mem: 488.0,
+        },
+        Server {
+            gpus: 4.0,
+            cpus: 24.0,
+            mem: 224.0,
+        },
+    ],
 ];
-
-/// GPU counts of the jobs: 1, 2, 4, 8 with probabilities 0.7, 0.1, 0.15, 0.05 (Gavel's
-/// `_generate_scale_factor`), drawn as the number of thresholds a uniform draw reaches.
-const GPU_COUNTS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
-const GPU_COUNT_THRESHOLDS: [f64; 3] = [0.7, 0.8, 0.95];
 
 /// Share of CPU-only preprocessing jobs.
 const CPU_JOB_SHARE: f64 = 0.1;
-
-/// Gavel's 26 job types with, for 1, 2, 4 and 8 GPUs, the throughput of the whole job on P100 and
-/// on K80 as a fraction of its throughput on V100 (the reference type): the job takes T / ratio
-/// on that type when it takes T on V100. Types with a single entry do not run distributed; a
-/// ratio of 0 means the job cannot run on that type.
-///
-/// Derived from `isolated_throughputs_simulation.csv` (the `"null"` entries of
-/// `simulation_throughputs.json`) of Gavel, <https://github.com/stanford-futuredata/gavel>, MIT
-/// licence, © 2020 Stanford Future Data Systems: Narayanan et al., "Heterogeneity-Aware Cluster
-/// Scheduling Policies for Deep Learning Workloads", OSDI 2020. Ratio = steps/s on P100 (K80) ÷
-/// steps/s on V100 for the same (model, GPU count), rounded to 3 decimals.
-#[rustfmt::skip]
-#[allow(clippy::approx_constant)] // measured ratios; 0.318 is not meant as 1/π
-const JOB_TYPES: [(&str, &[[f64; 2]]); 26] = [
-    ("resnet18-b16", &[[1.109, 0.148], [0.608, 0.087], [0.762, 0.130], [0.340, 0.070]]),
-    ("resnet18-b32", &[[1.196, 0.240], [0.610, 0.140], [0.846, 0.196], [0.418, 0.129]]),
-    ("resnet18-b64", &[[0.926, 0.293], [0.560, 0.169], [0.785, 0.226], [0.469, 0.167]]),
-    ("resnet18-b128", &[[0.649, 0.100], [1.010, 0.151], [0.648, 0.100], [0.525, 0.084]]),
-    ("resnet18-b256", &[[0.750, 0.086], [0.896, 0.105], [0.998, 0.123], [0.662, 0.086]]),
-    ("resnet50-b16", &[[0.794, 0.202], [1.168, 0.310], [1.328, 0.332], [1.610, 0.542]]),
-    ("resnet50-b32", &[[0.628, 0.159], [0.900, 0.217], [1.348, 0.318], [1.395, 0.365]]),
-    ("resnet50-b64", &[[0.596, 0.141], [0.696, 0.160], [1.097, 0.255], [1.053, 0.264]]),
-    ("resnet50-b128", &[[0.635, 0.139], [0.682, 0.000], [0.739, 0.000], [0.965, 0.000]]),
-    ("transformer-b16", &[[0.862, 0.494], [1.011, 0.498], [1.057, 0.511], [0.405, 0.260]]),
-    ("transformer-b32", &[[0.741, 0.330], [0.842, 0.382], [0.796, 0.350], [0.410, 0.217]]),
-    ("transformer-b64", &[[0.591, 0.203], [0.497, 0.193], [0.677, 0.256], [0.402, 0.181]]),
-    ("transformer-b128", &[[0.564, 0.180], [0.505, 0.165], [0.619, 0.202], [0.443, 0.170]]),
-    ("transformer-b256", &[[1.052, 0.287], [1.019, 0.294], [1.101, 0.318], [0.952, 0.301]]),
-    ("a3c", &[[0.792, 0.479]]),
-    ("lm-b5", &[[0.832, 0.233], [0.414, 0.174], [0.870, 0.348], [0.191, 0.110]]),
-    ("lm-b10", &[[0.944, 0.291], [0.445, 0.184], [0.866, 0.354], [0.208, 0.123]]),
-    ("lm-b20", &[[0.899, 0.265], [0.472, 0.180], [0.845, 0.322], [0.235, 0.124]]),
-    ("lm-b40", &[[0.791, 0.254], [0.525, 0.175], [0.792, 0.239], [0.285, 0.120]]),
-    ("lm-b80", &[[0.749, 0.214], [0.548, 0.172], [0.735, 0.219], [0.359, 0.122]]),
-    ("recommendation-b512", &[[2.096, 1.409]]),
-    ("recommendation-b1024", &[[2.315, 1.509]]),
-    ("recommendation-b2048", &[[2.222, 1.398]]),
-    ("recommendation-b4096", &[[2.278, 1.357]]),
-    ("recommendation-b8192", &[[1.953, 0.950]]),
-    ("cyclegan", &[[0.543, 0.114]]),
-];
 
 /// A job being generated.
 struct Draft {
@@ -151,16 +84,17 @@ struct Draft {
 pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, Vec<Task>) {
     // Nodes: a third of each GPU type (largest remainder); the first node of a type is its
     // 8-GPU server, the others draw one of the two shapes.
-    let counts = apportion(params.devices, &[1.0; GPU_KINDS.len()]);
+    let counts = apportion(params.devices, &[1.0; GPU_TYPES.len()]);
     let mut rng = rng_stream(seed, STREAM_DEVICES);
     let mut devices = Vec::with_capacity(params.devices);
     let mut nodes: Vec<(usize, Server)> = Vec::with_capacity(params.devices);
-    for (k, kind) in GPU_KINDS.iter().enumerate() {
+    for (k, kind) in GPU_TYPES.iter().enumerate() {
+        let servers = &SERVERS[k];
         for i in 0..counts[k] {
             let server = if i == 0 {
-                kind.servers[0]
+                servers[0]
             } else {
-                kind.servers[rng.random_range(0..kind.servers.len())]
+                servers[rng.random_range(0..servers.len())]
             };
             let resources = BTreeMap::from([
                 ("cpu".to_string(), server.cpus),
@@ -193,10 +127,9 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
     let mut rng = rng_stream(seed, STREAM_RELEASES);
     match params.arrival_rate {
         Some(rate) => {
-            let mut at = 0.0;
-            for d in &mut drafts {
-                at += -(1.0 - rng.random::<f64>()).ln() / rate;
-                d.task.release = round2(at);
+            let arrivals = poisson_arrivals(&mut rng, rate, drafts.len());
+            for (d, at) in drafts.iter_mut().zip(arrivals) {
+                d.task.release = at;
             }
         }
         None => {
@@ -261,7 +194,7 @@ fn draw_job(
 ) -> Draft {
     let mut task = Task::new(String::new(), 0.0);
     task.work = None;
-    let mut kind_time = [None; GPU_KINDS.len()];
+    let mut kind_time = [None; GPU_TYPES.len()];
     let prefix;
     let (gpus, cpus, mem);
     if rng.random::<f64>() < CPU_JOB_SHARE {
@@ -276,33 +209,15 @@ fn draw_job(
             *slot = present[k].then_some(t);
         }
     } else {
-        // Gavel: the GPU count, then a job type uniformly among those that run with that many
-        // GPUs, then the duration on V100: 60 · 10^U(1.5, 3) s with probability 0.8, else
-        // 60 · 10^U(3, 4) s — here in hours, 10^x / 60.
-        let r = rng.random::<f64>();
-        let s = GPU_COUNT_THRESHOLDS.iter().filter(|&&c| r >= c).count();
-        gpus = GPU_COUNTS[s];
-        let types: Vec<usize> = (0..JOB_TYPES.len())
-            .filter(|&j| JOB_TYPES[j].1.len() > s)
-            .collect();
-        let j = types[rng.random_range(0..types.len())];
-        let x = if rng.random::<f64>() < 0.8 {
-            uniform(rng, 1.5, 3.0)
-        } else {
-            uniform(rng, 3.0, 4.0)
-        };
-        let base = exp10(x) / 60.0;
+        // Gavel: the GPU count, the job type, the duration on V100 (shared with `trace`).
+        let job = draw_gpu_job(rng, true);
+        gpus = job.gpus();
         cpus = (gpus * uniform(rng, 1.0, 4.0)).round().max(1.0);
         mem = round1(tightness * gpus * uniform(rng, 8.0, 56.0));
         // Gavel's multi-priority jobs: weight 5 with probability 0.2, else 1.
         task.weight = if rng.random::<f64>() < 0.2 { 5.0 } else { 1.0 };
-        prefix = JOB_TYPES[j].0;
-        let [p100, k80] = JOB_TYPES[j].1[s];
-        for (k, ratio) in [1.0, p100, k80].into_iter().enumerate() {
-            if present[k] && ratio > 0.0 {
-                kind_time[k] = Some(round2(base / ratio).max(0.01));
-            }
-        }
+        prefix = job.name();
+        kind_time = job.times(present);
     }
     for (name, amount) in [("cpu", cpus), ("gpu", gpus), ("mem", mem)] {
         if amount > 0.0 {
@@ -313,7 +228,7 @@ fn draw_job(
         kind_time
             .iter()
             .enumerate()
-            .filter_map(|(k, t)| t.map(|t| (GPU_KINDS[k].name.to_string(), t)))
+            .filter_map(|(k, t)| t.map(|t| (GPU_TYPES[k].name.to_string(), t)))
             .collect(),
     );
     // Per device in order, its time and fluid time (time ÷ copies), as `fastest` and
@@ -353,6 +268,8 @@ fn draw_job(
 mod tests {
     use super::*;
     use crate::Instance;
+    use crate::generate::draw::exp10;
+    use crate::generate::gavel::{GPU_COUNTS, JOB_TYPES};
     use crate::generate::{Family, generate};
     use crate::io::instance_to_json;
     use crate::model::InstanceData;

@@ -8,7 +8,7 @@
 //! arithmetic and square roots only (no platform-dependent `exp`/`ln`/`powf`: the powers of 10
 //! of `gpu-cluster` come from a fixed Taylor series), then rounded to 2 decimals (memory to 1).
 //!
-//! Four [families](Family):
+//! Five [families](Family):
 //!
 //! - [`Family::AiCluster`]: a mixed cluster (H100/A100/V100/T4-like GPUs, an inference
 //!   accelerator, CPUs) running training, fine-tuning, inference and preprocessing jobs with
@@ -20,7 +20,9 @@
 //! - [`Family::GpuCluster`]: 8- and 4-GPU servers of three GPU generations (V100, P100, K80)
 //!   whose GPUs, CPU cores and memory are shared [resources](crate::Device::resources), running
 //!   deep-learning jobs of 1–8 GPUs drawn as in Gavel (Narayanan et al., OSDI 2020), with their
-//!   times per GPU type from Gavel's measured throughputs, and a few CPU-only preprocessing jobs.
+//!   times per GPU type from Gavel's measured throughputs, and a few CPU-only preprocessing jobs;
+//! - [`Family::Trace`]: the traces of Gavel's experiments — Poisson arrivals of Gavel's GPU jobs
+//!   (single- or multi-GPU mix) on V100, P100 and K80 GPUs pooled into one device per type.
 //!
 //! The formulas are in `docs/generator.md`.
 //!
@@ -49,10 +51,12 @@
 mod cluster;
 mod draw;
 mod etc;
+mod gavel;
 mod gpu_cluster;
 mod params;
+mod trace;
 
-pub use params::{Consistency, DeviceMix, GeneratorParams, Heterogeneity, TaskMix};
+pub use params::{Consistency, DeviceMix, GeneratorParams, GpuCounts, Heterogeneity, TaskMix};
 
 use crate::error::Error;
 use crate::model::InstanceData;
@@ -68,6 +72,12 @@ pub const MAX_DEVICES: usize = 10_000;
 /// (a loaded instance holds a time per task and device class, about 28 bytes each, and some
 /// solvers a dense tasks × devices matrix); `gpu-cluster` has six classes and no such limit.
 pub const MAX_ENTRIES: usize = 10_000_000;
+
+/// The `trace` family's arrival rate when none is given: one job per hour.
+pub const TRACE_ARRIVAL_RATE: f64 = 1.0;
+/// The `trace` family's number of GPUs on the command line when `--devices` is not given:
+/// Gavel's 36 V100 + 36 P100 + 36 K80.
+pub const TRACE_GPUS: usize = 108;
 
 // Random streams, one per aspect, so that changing one parameter leaves the other aspects alone
 // (e.g. the DAG density changes only the edges and the due dates).
@@ -104,15 +114,19 @@ pub enum Family {
     /// deep-learning jobs of 1, 2, 4 or 8 GPUs with measured per-type speeds, and CPU-only
     /// preprocessing jobs.
     GpuCluster,
+    /// Gavel's experiments: Poisson arrivals of Gavel's GPU jobs (single- or multi-GPU mix) on
+    /// V100, P100 and K80 GPUs pooled into one device per type (`devices` counts GPUs).
+    Trace,
 }
 
 impl Family {
     /// Every family, in documentation order.
-    pub const ALL: [Family; 4] = [
+    pub const ALL: [Family; 5] = [
         Family::AiCluster,
         Family::Etc,
         Family::Pipeline,
         Family::GpuCluster,
+        Family::Trace,
     ];
 
     /// The name used on the command line and in instance names.
@@ -122,6 +136,7 @@ impl Family {
             Family::Etc => "etc",
             Family::Pipeline => "pipeline",
             Family::GpuCluster => "gpu-cluster",
+            Family::Trace => "trace",
         }
     }
 }
@@ -160,6 +175,7 @@ pub fn generate(params: &GeneratorParams, seed: u64) -> Result<InstanceData, Err
         Family::Etc => etc::etc(params, seed),
         Family::AiCluster | Family::Pipeline => cluster::cluster(params, seed),
         Family::GpuCluster => gpu_cluster::gpu_cluster(params, seed),
+        Family::Trace => trace::trace(params, seed),
     };
     if params.users > 0 {
         use rand::Rng;
@@ -195,7 +211,13 @@ mod tests {
     ];
 
     fn params(family: Family, n: usize, m: usize) -> GeneratorParams {
-        GeneratorParams::new(family, n, m)
+        let mut p = GeneratorParams::new(family, n, m);
+        // trace: `devices` counts GPUs and the multi-GPU mix needs 8 per type; the single-GPU
+        // mix runs on any cluster (the multi-GPU one is tested in trace.rs).
+        if family == Family::Trace {
+            p.gpu_counts = GpuCounts::Single;
+        }
+        p
     }
 
     #[test]
@@ -216,7 +238,9 @@ mod tests {
             for (n, m) in SIZES {
                 for seed in 0..200 {
                     let data = generate(&params(family, n, m), seed).unwrap();
-                    assert_eq!((data.tasks.len(), data.devices.len()), (n, m));
+                    // trace: m GPUs, one device per GPU type present.
+                    let devices = if family == Family::Trace { m.min(3) } else { m };
+                    assert_eq!((data.tasks.len(), data.devices.len()), (n, devices));
                     if let Err(e) = Instance::new(data) {
                         panic!("{family} {n}x{m} seed {seed}: {e}");
                     }
@@ -276,7 +300,8 @@ mod tests {
 
     #[test]
     fn release_spread_zero_releases_everything_at_zero() {
-        for family in Family::ALL {
+        // trace has no release spread: its jobs arrive at a rate.
+        for family in Family::ALL.into_iter().filter(|&f| f != Family::Trace) {
             let mut p = params(family, 50, 5);
             p.release_spread = 0.0;
             let data = generate(&p, 4).unwrap();

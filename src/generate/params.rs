@@ -136,6 +136,50 @@ impl FromStr for Heterogeneity {
     }
 }
 
+/// The GPU counts of the `trace` family's jobs: Gavel's single-GPU or multi-GPU traces.
+///
+/// ```
+/// use hetsched::generate::GpuCounts;
+/// assert_eq!("single".parse::<GpuCounts>(), Ok(GpuCounts::Single));
+/// assert_eq!(GpuCounts::default().to_string(), "multi");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GpuCounts {
+    /// Every job uses one GPU, its type uniform among Gavel's 26 (Gavel's single-GPU traces).
+    Single,
+    /// 1, 2, 4 or 8 GPUs with probabilities 0.7, 0.1, 0.15, 0.05, the type uniform among those
+    /// that run with that many GPUs (Gavel's multi-GPU traces).
+    #[default]
+    Multi,
+}
+
+impl GpuCounts {
+    /// Both, in documentation order.
+    pub const ALL: [GpuCounts; 2] = [GpuCounts::Single, GpuCounts::Multi];
+
+    /// The name used on the command line (`single`, `multi`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GpuCounts::Single => "single",
+            GpuCounts::Multi => "multi",
+        }
+    }
+}
+
+impl fmt::Display for GpuCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for GpuCounts {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_name(s, &GpuCounts::ALL, |c| c.name(), "GPU counts")
+    }
+}
+
 /// Relative shares of the four task types (each in [0, 1], not all 0; normalised to sum 1).
 ///
 /// Written and parsed as `training=0.2,fine-tuning=0.15,inference=0.45,preprocessing=0.2`; a type
@@ -292,7 +336,8 @@ impl FromStr for DeviceMix {
 /// Parameters a family does not use are ignored by it: `etc` ignores `task_mix`, `device_mix`,
 /// `memory_tightness` and `due_slack`; `ai-cluster` and `pipeline` ignore `consistency` and
 /// `heterogeneity`; `gpu-cluster` ignores `task_mix`, `device_mix`, `consistency` and
-/// `heterogeneity`.
+/// `heterogeneity`; `trace` uses only `tasks`, `devices` (its number of GPUs), `objective`,
+/// `arrival_rate`, `users`, `gpu_counts` and `gpus_per_node`; only `trace` uses the last two.
 ///
 /// ```
 /// use hetsched::generate::{generate, Family, GeneratorParams};
@@ -338,30 +383,44 @@ pub struct GeneratorParams {
     pub consistency: Consistency,
     /// `etc` only: task and machine heterogeneity.
     pub heterogeneity: Heterogeneity,
-    /// `gpu-cluster` only: the jobs arrive as a Poisson process of this rate (jobs per hour,
-    /// the family's time unit) instead of uniformly over the release spread. Range (0, 10⁶].
+    /// `gpu-cluster` and `trace`: the jobs arrive as a Poisson process of this rate (jobs per
+    /// hour, the families' time unit; `gpu-cluster`: instead of uniformly over the release
+    /// spread). Range (0, 10⁶]. `trace`: default [`TRACE_ARRIVAL_RATE`](super::TRACE_ARRIVAL_RATE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival_rate: Option<f64>,
     /// Each task gets a `user` among `u1` … `uU`, drawn uniformly (0: no `user`, the
     /// default). At most 10⁶.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub users: usize,
+    /// `trace` only: single-GPU or multi-GPU jobs (default multi).
+    #[serde(default, skip_serializing_if = "is_multi")]
+    pub gpu_counts: GpuCounts,
+    /// `trace` only: GPUs per device; each GPU type's GPUs fill ⌈N / G⌉ devices, the last one
+    /// holding the remainder. `None` (the default): one device per GPU type holding all its
+    /// GPUs. At least 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus_per_node: Option<usize>,
 }
 
 fn is_zero(x: &usize) -> bool {
     *x == 0
 }
 
+fn is_multi(x: &GpuCounts) -> bool {
+    *x == GpuCounts::Multi
+}
+
 impl GeneratorParams {
     /// The defaults of `family` for `tasks` tasks on `devices` devices.
     ///
-    /// | | ai-cluster | etc | pipeline | gpu-cluster |
-    /// |---|---|---|---|---|
-    /// | release_spread | 0.5 | 0 | 0.5 | 0.5 |
-    /// | memory_tightness | 0.7 | (unused) | 0.7 | 0.7 |
-    /// | dag_density | 0.5 | 0 | 1.5 | 0 |
-    /// | due_slack | 3 | (unused) | 3 | 3 |
-    /// | task_mix (train, fine-tune, infer, prep) | 0.2, 0.15, 0.45, 0.2 | (unused) | 0.2, 0.15, 0.3, 0.35 | (unused) |
+    /// | | ai-cluster | etc | pipeline | gpu-cluster | trace |
+    /// |---|---|---|---|---|---|
+    /// | release_spread | 0.5 | 0 | 0.5 | 0.5 | (unused) |
+    /// | memory_tightness | 0.7 | (unused) | 0.7 | 0.7 | (unused) |
+    /// | dag_density | 0.5 | 0 | 1.5 | 0 | (unused) |
+    /// | due_slack | 3 | (unused) | 3 | 3 | (unused) |
+    /// | task_mix (train, fine-tune, infer, prep) | 0.2, 0.15, 0.45, 0.2 | (unused) | 0.2, 0.15, 0.3, 0.35 | (unused) | (unused) |
+    /// | arrival_rate | none | none | none | none | 1 job per hour |
     ///
     /// Every family: objective `makespan`, the default [`DeviceMix`], `inconsistent`, `hihi`.
     pub fn new(family: Family, tasks: usize, devices: usize) -> Self {
@@ -380,6 +439,8 @@ impl GeneratorParams {
             heterogeneity: Heterogeneity::default(),
             arrival_rate: None,
             users: 0,
+            gpu_counts: GpuCounts::Multi,
+            gpus_per_node: None,
         };
         match family {
             Family::AiCluster => base,
@@ -392,6 +453,11 @@ impl GeneratorParams {
             // Gavel's jobs are independent.
             Family::GpuCluster => GeneratorParams {
                 dag_density: 0.0,
+                ..base
+            },
+            Family::Trace => GeneratorParams {
+                dag_density: 0.0,
+                arrival_rate: Some(super::TRACE_ARRIVAL_RATE),
                 ..base
             },
             Family::Pipeline => GeneratorParams {
@@ -446,16 +512,44 @@ impl GeneratorParams {
                 self.devices
             ));
         }
-        // The gpu-cluster family's times are per GPU type: its instances hold a time per task
-        // and server shape (6), whatever the number of devices.
-        if self.family != Family::GpuCluster
-            && self.tasks.saturating_mul(self.devices) > MAX_ENTRIES
+        // trace: `devices` counts GPUs; the instance has the pools.
+        let pools = match (self.family, self.gpus_per_node) {
+            (Family::Trace, Some(0)) => {
+                problems.push("the GPUs per device must be at least 1, got 0".into());
+                None
+            }
+            (Family::Trace, per) => Some(super::trace::pools(self.devices, per)),
+            _ => None,
+        };
+        let device_count = pools.as_ref().map_or(self.devices, Vec::len);
+        // The gpu-cluster and trace families' times are per GPU type: their instances hold a
+        // time per task and device shape (at most 6), whatever the number of devices.
+        if !matches!(self.family, Family::GpuCluster | Family::Trace)
+            && self.tasks.saturating_mul(device_count) > MAX_ENTRIES
         {
             problems.push(format!(
-                "{} tasks × {} devices exceeds {MAX_ENTRIES} task-device pairs (each instance \
-                 holds a processing time per pair once loaded)",
-                self.tasks, self.devices
+                "{} tasks × {device_count} devices exceeds {MAX_ENTRIES} task-device pairs (each \
+                 instance holds a processing time per pair once loaded)",
+                self.tasks
             ));
+        }
+        if let Some(pools) = &pools
+            && self.gpu_counts == GpuCounts::Multi
+            && self.devices > 0
+        {
+            // Every job runs on V100 (ratio 1), which gets the most GPUs: the 8-GPU jobs need a
+            // V100 device of at least 8.
+            let largest = super::trace::largest_pool(pools, 0);
+            if largest < 8 {
+                problems.push(format!(
+                    "the multi-GPU mix has jobs of 8 GPUs, but {} GPUs{} give V100 devices of \
+                     {largest} GPU(s): use at least 24 GPUs (8 per type) and at least 8 GPUs \
+                     per device, or the single-GPU mix",
+                    self.devices,
+                    self.gpus_per_node
+                        .map_or(String::new(), |g| format!(" in devices of {g}")),
+                ));
+            }
         }
         let objective = match self.objective.parse::<Objective>() {
             Ok(o) => Some(o),
@@ -473,10 +567,20 @@ impl GeneratorParams {
                  use makespan or weighted_completion"
             ));
         }
+        if self.family == Family::Trace
+            && let Some(o) = objective
+            && o == Objective::WeightedTardiness
+        {
+            problems.push(
+                "trace jobs have no due dates (Gavel's have no SLO), so weighted_tardiness is 0 \
+                 for every schedule: use makespan, weighted_completion or total_cost"
+                    .into(),
+            );
+        }
         if let Some(rate) = self.arrival_rate {
-            if self.family != Family::GpuCluster {
+            if !matches!(self.family, Family::GpuCluster | Family::Trace) {
                 problems.push(format!(
-                    "an arrival rate applies to the gpu-cluster family only, not {}",
+                    "an arrival rate applies to the gpu-cluster and trace families only, not {}",
                     self.family
                 ));
             }
@@ -497,9 +601,11 @@ impl GeneratorParams {
                 problems.push(format!("{what} must be in [{lo}, {hi}], got {v}"));
             }
         };
-        range("release spread", self.release_spread, 0.0, 10.0);
-        range("DAG density", self.dag_density, 0.0, 10.0);
-        if self.family != Family::Etc {
+        if self.family != Family::Trace {
+            range("release spread", self.release_spread, 0.0, 10.0);
+            range("DAG density", self.dag_density, 0.0, 10.0);
+        }
+        if !matches!(self.family, Family::Etc | Family::Trace) {
             range("memory tightness", self.memory_tightness, 0.0, 1.0);
             range("due slack", self.due_slack, 1.0, 1000.0);
         }

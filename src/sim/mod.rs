@@ -30,6 +30,7 @@
 
 mod backfill;
 mod engine;
+mod maxmin;
 mod metrics;
 mod outages;
 mod policy;
@@ -39,6 +40,7 @@ mod share;
 
 pub use backfill::Backfill;
 pub use engine::simulate;
+pub use maxmin::MaxMin;
 pub use metrics::{Metrics, UserMetrics};
 pub use outages::{Outage, parse_outages, read_outages};
 pub use policy::{

@@ -213,7 +213,7 @@ impl Decision {
     }
 
     /// The first device of class `c` (by index) where job `t` fits now, if any.
-    fn first_fit(&self, view: &View, t: usize, c: usize) -> Option<usize> {
+    pub(super) fn first_fit(&self, view: &View, t: usize, c: usize) -> Option<usize> {
         let inst = view.instance;
         let room = view.state.room.borrow();
         let d = room.representative(c);
@@ -548,6 +548,12 @@ pub const POLICIES: &[PolicyInfo] = &[
         true,
     ),
     info(
+        "maxmin",
+        "heterogeneity-aware max-min fairness (Gavel's LP over device classes; preemptive, decides every quantum)",
+        true,
+        true,
+    ),
+    info(
         "replan",
         "rolling horizon: replan:SOLVER (e.g. replan:ls; replan alone: best-greedy) plans the \
          waiting jobs at every decision, and those it starts at once start",
@@ -596,6 +602,7 @@ pub fn by_name(name: &str) -> Option<(Box<dyn Policy>, PolicyInfo)> {
         "backfill" => Box::new(super::backfill::Backfill),
         "fair" => Box::new(super::share::FairShare { dominant: false }),
         "drf" => Box::new(super::share::FairShare { dominant: true }),
+        "maxmin" => Box::new(super::MaxMin::new()),
         _ => list(Order::of_policy(name)?),
     };
     Some((policy, info))

@@ -2,7 +2,7 @@ use crate::Outcome;
 use anyhow::{Context, Result};
 use hetsched::Error;
 use hetsched::generate::{
-    self, Consistency, DeviceMix, Family, GeneratorParams, Heterogeneity, TaskMix,
+    self, Consistency, DeviceMix, Family, GeneratorParams, GpuCounts, Heterogeneity, TaskMix,
 };
 use hetsched::io;
 use std::path::PathBuf;
@@ -17,6 +17,16 @@ enum FamilyArg {
     Pipeline,
     /// V100/P100/K80 servers with shared gpu, cpu, mem; Gavel's 1–8-GPU deep-learning jobs.
     GpuCluster,
+    /// Gavel's experiments: Poisson arrivals of Gavel's GPU jobs on pooled V100/P100/K80 GPUs.
+    Trace,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GpuCountsArg {
+    /// Every job on one GPU (Gavel's single-GPU traces).
+    Single,
+    /// 1, 2, 4, 8 GPUs with probabilities 0.7, 0.1, 0.15, 0.05 (Gavel's multi-GPU traces).
+    Multi,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -46,9 +56,10 @@ pub struct Args {
     /// Number of tasks (at least 1).
     #[arg(long, short = 'n')]
     tasks: usize,
-    /// Number of devices (at least 1).
+    /// Number of devices (at least 1); trace: number of GPUs, split evenly over V100, P100, K80
+    /// (default 108, Gavel's 36:36:36).
     #[arg(long, short = 'm')]
-    devices: usize,
+    devices: Option<usize>,
     /// Instance family.
     #[arg(long, value_enum, default_value = "ai-cluster")]
     family: FamilyArg,
@@ -62,10 +73,16 @@ pub struct Args {
     /// Releases drawn from [0, X × estimated makespan); 0: everything released at 0 (0 to 10).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     release_spread: Option<f64>,
-    /// gpu-cluster: jobs arrive as a Poisson process of R jobs per hour (instead of
-    /// --release-spread).
+    /// gpu-cluster, trace: jobs arrive as a Poisson process of R jobs per hour (gpu-cluster:
+    /// instead of --release-spread; trace: default 1).
     #[arg(long, value_name = "R", allow_negative_numbers = true)]
     arrival_rate: Option<f64>,
+    /// trace: single-GPU or multi-GPU jobs (default multi).
+    #[arg(long, value_enum)]
+    gpu_counts: Option<GpuCountsArg>,
+    /// trace: GPUs per device (default: one device per GPU type holding all its GPUs).
+    #[arg(long, value_name = "G")]
+    gpus_per_node: Option<usize>,
     /// Give each task a user among u1 … uU, drawn uniformly (for fair share and DRF in
     /// `simulate`).
     #[arg(long, value_name = "U")]
@@ -118,19 +135,40 @@ impl Args {
             FamilyArg::Etc => Family::Etc,
             FamilyArg::Pipeline => Family::Pipeline,
             FamilyArg::GpuCluster => Family::GpuCluster,
+            FamilyArg::Trace => Family::Trace,
         };
+        let trace_only = [
+            (self.gpu_counts.is_some(), "--gpu-counts"),
+            (self.gpus_per_node.is_some(), "--gpus-per-node"),
+        ];
         let unused: Vec<&str> = match family {
             Family::Etc => vec![
+                trace_only[0],
+                trace_only[1],
                 (self.memory_tightness.is_some(), "--memory-tightness"),
                 (self.due_slack.is_some(), "--due-slack"),
                 (self.task_mix.is_some(), "--task-mix"),
                 (self.device_mix.is_some(), "--device-mix"),
             ],
             Family::AiCluster | Family::Pipeline => vec![
+                trace_only[0],
+                trace_only[1],
                 (self.consistency.is_some(), "--consistency"),
                 (self.heterogeneity.is_some(), "--heterogeneity"),
             ],
             Family::GpuCluster => vec![
+                trace_only[0],
+                trace_only[1],
+                (self.task_mix.is_some(), "--task-mix"),
+                (self.device_mix.is_some(), "--device-mix"),
+                (self.consistency.is_some(), "--consistency"),
+                (self.heterogeneity.is_some(), "--heterogeneity"),
+            ],
+            Family::Trace => vec![
+                (self.release_spread.is_some(), "--release-spread"),
+                (self.memory_tightness.is_some(), "--memory-tightness"),
+                (self.dag_density.is_some(), "--dag-density"),
+                (self.due_slack.is_some(), "--due-slack"),
                 (self.task_mix.is_some(), "--task-mix"),
                 (self.device_mix.is_some(), "--device-mix"),
                 (self.consistency.is_some(), "--consistency"),
@@ -147,14 +185,32 @@ impl Args {
                 if unused.len() == 1 { "es" } else { "" }
             )));
         }
-        let mut p = GeneratorParams::new(family, self.tasks, self.devices);
+        let devices = match (self.devices, family) {
+            (Some(m), _) => m,
+            (None, Family::Trace) => generate::TRACE_GPUS,
+            (None, _) => {
+                return Err(Error::Usage(format!(
+                    "--devices is required for --family {family} (only trace has a default)"
+                )));
+            }
+        };
+        let mut p = GeneratorParams::new(family, self.tasks, devices);
         if let Some(o) = &self.objective {
             p.objective = o.clone();
         }
         if let Some(x) = self.release_spread {
             p.release_spread = x;
         }
-        p.arrival_rate = self.arrival_rate;
+        if let Some(r) = self.arrival_rate {
+            p.arrival_rate = Some(r);
+        }
+        if let Some(c) = self.gpu_counts {
+            p.gpu_counts = match c {
+                GpuCountsArg::Single => GpuCounts::Single,
+                GpuCountsArg::Multi => GpuCounts::Multi,
+            };
+        }
+        p.gpus_per_node = self.gpus_per_node;
         if let Some(u) = self.users {
             p.users = u;
         }

@@ -43,7 +43,7 @@ enum Command {
     /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness, PSPLIB
     /// project, Gavel trace) into an instance file.
     Convert(convert::Args),
-    /// Generate a seeded random instance: ai-cluster, etc, pipeline or gpu-cluster family.
+    /// Generate a seeded random instance: ai-cluster, etc, pipeline, gpu-cluster or trace family.
     ///
     /// The same seed and options always give the same file; --count K --out-dir DIR writes K
     /// instances with consecutive seeds. Families and formulas: docs/generator.md.

@@ -42,7 +42,7 @@ pub struct Args {
     /// Seed of the noise.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Also decide every Q time units while jobs run (default for las: the mean
+    /// Also decide every Q time units while jobs run (default for las and maxmin: the mean
     /// estimated job time on the fastest device ÷ 10; else only at arrivals and completions).
     #[arg(long)]
     quantum: Option<f64>,
@@ -144,7 +144,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         policy = Box::new(ListPolicy::new(order, placement, args.seed));
     }
     let quantum = args.quantum.or_else(|| {
-        (args.policy == "las" && instance.num_tasks() > 0).then(|| {
+        (["las", "maxmin"].contains(&args.policy.as_str()) && instance.num_tasks() > 0).then(|| {
             let n = instance.num_tasks() as f64;
             (0..instance.num_tasks())
                 .map(|t| instance.min_ptime(t))

@@ -105,6 +105,29 @@ pub(super) fn highs_threads(options: &SolveOptions, size: &mut String) -> u32 {
     threads
 }
 
+/// Solve a linear program (no integer variables) with HiGHS, on the process's HiGHS thread
+/// count (one unless a solve chose another first), for other modules' small LPs.
+pub(crate) fn solve_lp(
+    vars: good_lp::ProblemVariables,
+    objective: good_lp::Expression,
+    maximise: bool,
+    constraints: Vec<good_lp::Constraint>,
+) -> Result<impl good_lp::Solution, Error> {
+    let threads = *HIGHS_THREADS.get_or_init(|| 1);
+    let mut problem = if maximise {
+        vars.maximise(objective).using(highs)
+    } else {
+        vars.minimise(objective).using(highs)
+    };
+    problem = problem.set_threads(threads);
+    for c in constraints {
+        problem.add_constraint(c);
+    }
+    problem
+        .solve()
+        .map_err(|e| Error::Solve(format!("HiGHS: {e}")))
+}
+
 /// Why the side constraints or capacities make the instance infeasible, as far as simple counting
 /// can tell; HiGHS's proof covers the rest.
 pub(super) fn infeasibility_reason(inst: &Instance, milp: &Milp) -> String {

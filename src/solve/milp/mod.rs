@@ -16,6 +16,7 @@
 
 mod bound;
 mod engine;
+pub(crate) use engine::solve_lp;
 mod formulation;
 mod grid;
 mod model;

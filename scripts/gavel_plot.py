@@ -2,7 +2,8 @@
 """Plot docs/data/gavel_sweep.csv as an SVG: mean JCT (jobs 4000-4999) against the arrival rate,
 ours (mean over the trace seeds) beside Gavel's published values, one panel per GPU mix.
 
-Usage: scripts/gavel_plot.py [CSV] [SVG]   (defaults docs/data/gavel_sweep.csv, docs/img/gavel_jct_vs_rate.svg)
+Usage: scripts/gavel_plot.py [CSV] [SVG]   (defaults docs/data/gavel_sweep.csv, docs/img/gavel_jct_vs_rate.svg;
+the maxmin runs of docs/data/gavel_maxmin.csv are added when that file exists)
 
 Standard library only. The y axis is logarithmic (the JCT grows by an order of magnitude past
 the saturation knee); values above the top of the axis (1000 h) are drawn on it.
@@ -22,7 +23,10 @@ SERIES = [
     ("fcfs", "any", "#ff7f0e", "FCFS agnostic (any)", "fifo", "Gavel FIFO agnostic"),
     ("fcfs", "relative", "#2ca02c", "FCFS aware (relative)", "fifo_perf", "Gavel FIFO aware"),
     ("fcfs-preempt", "fastest", "#9467bd", "FCFS preemptive aware (fastest)", None, None),
+    ("maxmin", "lp", "#111111", "maxmin (LP, aware)", None, None),
 ]
+# The maxmin runs (scripts/gavel_maxmin.sh), drawn when the file exists.
+MAXMIN_CSV = "docs/data/gavel_maxmin.csv"
 Y_MIN, Y_MAX = 10.0, 1000.0
 W, H = 980, 520
 PANEL_W, PANEL_H = 400, 330
@@ -38,6 +42,13 @@ def load():
             ours[(r["mix"], r["policy"], r["placement"], rate)].append(float(r["mean_jct_h_window"]))
             if r["gavel_mean_jct_h"]:
                 gavel[(r["mix"], r["gavel_policy"], rate)] = float(r["gavel_mean_jct_h"])
+    try:
+        with open(MAXMIN_CSV) as f:
+            for r in csv.DictReader(f):
+                key = (r["mix"], "maxmin", "lp", float(r["rate"]))
+                ours[key].append(float(r["window_mean_jct_h"]))
+    except FileNotFoundError:
+        pass
     return ours, gavel
 
 

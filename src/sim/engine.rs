@@ -78,8 +78,13 @@ struct Engine<'a> {
     /// Per task, its actual times ÷ its estimated ones (the noise factor).
     factor: Vec<f64>,
     state: State,
+    /// Events other than arrivals.
     heap: BinaryHeap<Timed>,
     seq: u64,
+    /// The tasks by release (ties by index): the arrivals, taken in order beside the heap so
+    /// that it holds only the events of the jobs running.
+    arrivals: Vec<usize>,
+    next_arrival: usize,
     segments: Vec<Assignment>,
     completions: Vec<f64>,
     events: Vec<Event>,
@@ -159,6 +164,8 @@ pub fn simulate(
         },
         heap: BinaryHeap::new(),
         seq: 0,
+        arrivals: Vec::new(),
+        next_arrival: 0,
         segments: Vec::new(),
         completions: vec![f64::NAN; n],
         events: Vec::new(),
@@ -181,9 +188,13 @@ pub fn simulate(
         engine.push(o.from, Kind::Down(o.device));
         engine.push(o.to, Kind::Up(o.device));
     }
-    for t in 0..n {
-        engine.push(instance.task(t).release, Kind::Arrive(t));
-    }
+    engine.arrivals = (0..n).collect();
+    engine.arrivals.sort_by(|&a, &b| {
+        instance
+            .task(a)
+            .release
+            .total_cmp(&instance.task(b).release)
+    });
     for d in 0..m {
         let from = instance.device(d).available_from;
         if from > 0.0 {
@@ -204,11 +215,11 @@ pub fn simulate(
     }
     let mut tick_at: Option<f64> = None;
     let mut decisions = 0;
-    while let Some(first) = engine.heap.pop() {
+    while let Some(first) = engine.next_event() {
         let now = first.time;
         let mut news = engine.handle(first);
-        while engine.heap.peek().is_some_and(|e| e.time == now) {
-            let e = engine.heap.pop().expect("peeked");
+        while engine.peek_time() == Some(now) {
+            let e = engine.next_event().expect("peeked");
             news |= engine.handle(e);
         }
         if tick_at.is_some_and(|t| t <= now) {
@@ -331,6 +342,39 @@ impl Engine<'_> {
     /// Actual time of task `t` on device `d`.
     fn actual(&self, t: usize, d: usize) -> f64 {
         self.inst.ptime(t, d) * self.factor[t]
+    }
+
+    /// The next arrival, as an event.
+    fn arrival(&self) -> Option<Timed> {
+        self.arrivals.get(self.next_arrival).map(|&t| Timed {
+            time: self.inst.task(t).release,
+            seq: 0,
+            kind: Kind::Arrive(t),
+        })
+    }
+
+    /// The next event (the heap's or the next arrival, whichever comes first), taken.
+    fn next_event(&mut self) -> Option<Timed> {
+        match (self.heap.peek(), self.arrival()) {
+            // Reversed order: the greater is the earlier.
+            (Some(top), Some(arrival)) if arrival > *top => {
+                self.next_arrival += 1;
+                Some(arrival)
+            }
+            (None, Some(arrival)) => {
+                self.next_arrival += 1;
+                Some(arrival)
+            }
+            _ => self.heap.pop(),
+        }
+    }
+
+    /// When the next event happens.
+    fn peek_time(&self) -> Option<f64> {
+        match (self.heap.peek(), self.arrival()) {
+            (Some(top), Some(arrival)) => Some(top.time.min(arrival.time)),
+            (top, arrival) => top.or(arrival.as_ref()).map(|e| e.time),
+        }
     }
 
     fn push(&mut self, time: f64, kind: Kind) {

@@ -106,28 +106,27 @@ impl Room {
                     .zip(&values[1..])
                     .all(|(&n, &left)| left + TOLERANCE >= n)
         };
-        // Depth-first, left child first: at most two nodes per level wait on the stack.
-        let mut stack = [0usize; 2 * (usize::BITS as usize) + 2];
-        let mut top = 0;
-        stack[top] = 1;
-        top += 1;
-        while top > 0 {
-            top -= 1;
-            let node = stack[top];
-            if !admits(node) {
-                continue;
-            }
-            if node >= tree.size {
+        // Depth-first, left child first, without a stack: from a node that cannot hold the job
+        // (or a leaf not taken), climb while it is a right child, then go to its right sibling.
+        let mut node = 1;
+        loop {
+            if admits(node) {
+                if node < tree.size {
+                    node *= 2;
+                    continue;
+                }
                 let i = node - tree.size;
                 if i < tree.devices.len() && accept(tree.devices[i]) {
                     return Some(tree.devices[i]);
                 }
-                continue;
             }
-            stack[top] = 2 * node + 1;
-            stack[top + 1] = 2 * node;
-            top += 2;
+            while node % 2 == 1 {
+                node /= 2;
+                if node == 0 {
+                    return None;
+                }
+            }
+            node += 1;
         }
-        None
     }
 }

@@ -5,21 +5,15 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::path::Path;
 
+mod common;
+
 fn hetsched() -> assert_cmd::Command {
     cargo_bin_cmd!("hetsched")
 }
 
 /// `hetsched generate --family gpu-cluster ARGS --out OUT`, asserting success; returns the text.
 fn generate_to(out: &Path, args: &[&str]) -> String {
-    hetsched()
-        .args(["generate", "--family", "gpu-cluster"])
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("wrote"));
-    std::fs::read_to_string(out).expect("generated file")
+    common::generate_to("gpu-cluster", out, args)
 }
 
 #[test]

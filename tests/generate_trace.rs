@@ -5,21 +5,15 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 use std::path::Path;
 
+mod common;
+
 fn hetsched() -> assert_cmd::Command {
     cargo_bin_cmd!("hetsched")
 }
 
 /// `hetsched generate --family trace ARGS --out OUT`, asserting success; returns the instance.
 fn generate_to(out: &Path, args: &[&str]) -> hetsched::InstanceData {
-    hetsched()
-        .args(["generate", "--family", "trace"])
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("wrote"));
-    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+    serde_json::from_str(&common::generate_to("trace", out, args)).unwrap()
 }
 
 fn gpus(task: &hetsched::model::Task) -> f64 {

@@ -71,3 +71,18 @@ pub fn recompute_preemptive(inst: &Instance, s: &Schedule) -> f64 {
             .sum(),
     }
 }
+
+/// `hetsched generate --family FAMILY ARGS --out OUT`, asserting success (and the "wrote" line);
+/// returns the file's text.
+pub fn generate_to(family: &str, out: &std::path::Path, args: &[&str]) -> String {
+    use predicates::prelude::*;
+    assert_cmd::cargo::cargo_bin_cmd!("hetsched")
+        .args(["generate", "--family", family])
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
+    std::fs::read_to_string(out).expect("generated file")
+}

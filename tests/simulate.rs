@@ -410,6 +410,12 @@ fn cli_simulates_writes_what_check_accepts_and_refuses_bad_input() {
             "unknown policy 'round-robin'; the policies are fcfs, sjf, srpt",
         ));
     cargo_bin_cmd!("hetsched")
+        .args(["simulate", "--policies"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("maxmin"))
+        .stdout(predicate::str::contains("replan:SOLVER"));
+    cargo_bin_cmd!("hetsched")
         .arg("simulate")
         .arg(example("gpu-nodes.json"))
         .args(["--policy", "replan:nope"])

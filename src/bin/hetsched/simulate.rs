@@ -16,7 +16,8 @@ enum PlacementArg {
 #[derive(clap::Args)]
 pub struct Args {
     /// Instance file: each task arrives at its `release`.
-    instance: PathBuf,
+    #[arg(required_unless_present = "policies")]
+    instance: Option<PathBuf>,
     /// Policy: fcfs, sjf, srpt, edf, priority, las, backfill, fair, drf or replan:SOLVER
     /// (`hetsched simulate --policies` lists them).
     #[arg(long, default_value = "fcfs")]
@@ -92,7 +93,8 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         return Ok(Outcome::Ok);
     }
-    let instance = hetsched::io::read_instance(&args.instance)?;
+    let path = args.instance.as_ref().expect("clap requires the instance");
+    let instance = hetsched::io::read_instance(path)?;
     if !(args.plan_time.is_finite() && args.plan_time > 0.0) {
         return Err(Error::Usage(format!(
             "--plan-time must be a number of seconds > 0, not {}",

@@ -1,3 +1,4 @@
+use super::classes::{device_classes, time_on};
 use super::resources::Resources;
 use super::{Device, InstanceData, Objective, Task};
 use crate::error::{Error, ValidationReport};
@@ -35,6 +36,8 @@ pub struct Instance {
     class_of: Vec<usize>,
     /// Number of classes (columns of `ptime` and `cost`).
     classes: usize,
+    /// Per class, its first device.
+    class_device: Vec<usize>,
     /// Processing times by task and class: `ptime[t * classes + class_of[d]]`.
     ptime: Vec<f64>,
     /// Costs, laid out as `ptime`.
@@ -283,8 +286,8 @@ impl Instance {
         let resources = Resources::new(&devices, &tasks);
 
         // Processing times, costs, eligibility: one column per class of devices.
-        let (class_of, representative) = device_classes(&devices, &tasks, &resources);
-        let classes = representative.len();
+        let (class_of, class_device) = device_classes(&devices, &tasks, &resources);
+        let classes = class_device.len();
         let mut ptime = vec![f64::INFINITY; n * classes];
         let mut cost = vec![f64::INFINITY; n * classes];
         let mut eligible: Vec<Vec<usize>> = Vec::new();
@@ -293,7 +296,7 @@ impl Instance {
         let mut pattern_index: HashMap<Vec<usize>, usize> = HashMap::new();
         for (t, task) in tasks.iter().enumerate() {
             let mut pattern = Vec::new();
-            for (c, &d) in representative.iter().enumerate() {
+            for (c, &d) in class_device.iter().enumerate() {
                 let dev = &devices[d];
                 if let Ok(p) = time_on(task, t, dev, d, &resources) {
                     ptime[t * classes + c] = p;
@@ -347,6 +350,7 @@ impl Instance {
             tasks,
             class_of,
             classes,
+            class_device,
             ptime,
             cost,
             eligible,
@@ -430,6 +434,11 @@ impl Instance {
     /// Number of device classes (see [`Instance::device_class`]).
     pub fn num_device_classes(&self) -> usize {
         self.classes
+    }
+    /// The first device of class `c` (any device of the class answers for all of them).
+    #[inline]
+    pub fn class_device(&self, c: usize) -> usize {
+        self.class_device[c]
     }
     /// Processing time of task `t` on the devices of class `c`.
     #[inline]
@@ -623,91 +632,6 @@ impl Instance {
     }
 }
 
-/// Task `t`'s time on device `d` (`dev`), or why `d` is not eligible ("'gpu0' (needs memory 80
-/// but it has 40)").
-fn time_on(
-    task: &Task,
-    t: usize,
-    dev: &Device,
-    d: usize,
-    resources: &Resources,
-) -> Result<f64, String> {
-    let p = match &task.times {
-        Some(times) => times
-            .get(&dev.id)
-            .or_else(|| times.get(dev.kind()))
-            .copied()
-            .or_else(|| {
-                task.work
-                    .filter(|_| times.is_empty())
-                    .map(|w| w / dev.speed)
-            }),
-        None => task.work.map(|w| w / dev.speed),
-    };
-    let Some(p) = p else {
-        return Err(format!(
-            "'{}' (its `times` names neither '{}' nor kind '{}')",
-            dev.id,
-            dev.id,
-            dev.kind()
-        ));
-    };
-    if let Some(mem) = dev.memory
-        && task.memory > mem
-    {
-        return Err(format!(
-            "'{}' (needs memory {} but it has {})",
-            dev.id, task.memory, mem
-        ));
-    }
-    if let Some(why) = resources.shortfall(t, d) {
-        return Err(format!("'{}' ({why})", dev.id));
-    }
-    Ok(p)
-}
-
-/// The device classes: per device its class, and per class its first device. Two devices are
-/// of one class when no task can tell them apart: neither is named by a task's `times` or
-/// `costs`, and they have the same kind, speed, memory, cost rate and resource capacities.
-fn device_classes(
-    devices: &[Device],
-    tasks: &[Task],
-    resources: &Resources,
-) -> (Vec<usize>, Vec<usize>) {
-    let ids: HashSet<&str> = devices.iter().map(|d| d.id.as_str()).collect();
-    let mut named: HashSet<&str> = HashSet::new();
-    for task in tasks {
-        for map in [&task.times, &task.costs].into_iter().flatten() {
-            named.extend(map.keys().map(String::as_str).filter(|k| ids.contains(k)));
-        }
-    }
-    let mut class_of = Vec::with_capacity(devices.len());
-    let mut representative = Vec::new();
-    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
-    for (d, dev) in devices.iter().enumerate() {
-        if named.contains(dev.id.as_str()) {
-            class_of.push(representative.len());
-            representative.push(d);
-            continue;
-        }
-        // The key: the kind's bytes (with their length), then the numbers' bits.
-        let mut key: Vec<u64> = vec![dev.kind().len() as u64];
-        key.extend(dev.kind().bytes().map(u64::from));
-        key.push(dev.speed.to_bits());
-        key.push(dev.memory.map_or(u64::MAX, f64::to_bits));
-        key.push(dev.cost_rate.to_bits());
-        key.push(u64::from(resources.offers[d]));
-        key.extend(resources.capacity_of(d).iter().map(|c| c.to_bits()));
-        let next = representative.len();
-        let c = *index.entry(key).or_insert(next);
-        if c == next {
-            representative.push(d);
-        }
-        class_of.push(c);
-    }
-    (class_of, representative)
-}
-
 fn check_keyed(
     report: &mut ValidationReport,
     what: &str,
@@ -850,45 +774,6 @@ pub(super) mod tests {
             p[0]
         );
         assert!(p[0].contains("needs memory 80 but it has 40"), "{}", p[0]);
-    }
-
-    #[test]
-    fn identical_devices_share_a_class_and_named_ones_have_their_own() {
-        let inst = Instance::new(data(
-            r#"{"devices": [{"id": "a0", "kind": "a"}, {"id": "b0", "kind": "b", "speed": 2},
-                            {"id": "a1", "kind": "a"}, {"id": "a2", "kind": "a", "memory": 8},
-                            {"id": "a3", "kind": "a"}, {"id": "b1", "kind": "b", "speed": 2},
-                            {"id": "n0", "kind": "a", "resources": {"gpu": 4}},
-                            {"id": "n1", "kind": "a", "resources": {"gpu": 4}},
-                            {"id": "n2", "kind": "a", "resources": {"gpu": 8}}],
-                "tasks": [{"id": "x", "work": 6, "memory": 10},
-                          {"id": "y", "times": {"a": 3, "b": 1, "a3": 7}},
-                          {"id": "z", "work": 6, "demand": {"gpu": 6}}]}"#,
-        ))
-        .unwrap();
-        let classes: Vec<usize> = (0..inst.num_devices())
-            .map(|d| inst.device_class(d))
-            .collect();
-        // a3 is named by y's times; a2 has memory; the nodes differ by resources.
-        assert_eq!(classes, [0, 1, 0, 2, 3, 1, 4, 4, 5]);
-        assert_eq!(inst.num_device_classes(), 6);
-        for t in 0..inst.num_tasks() {
-            for (d, &c) in classes.iter().enumerate() {
-                assert_eq!(inst.ptime(t, d).to_bits(), inst.class_ptime(t, c).to_bits());
-            }
-            let eligible: Vec<usize> = (0..inst.num_devices())
-                .filter(|&d| inst.is_eligible(t, d))
-                .collect();
-            assert_eq!(inst.eligible(t), eligible.as_slice());
-            let mut eligible_classes: Vec<usize> = eligible.iter().map(|&d| classes[d]).collect();
-            eligible_classes.sort();
-            eligible_classes.dedup();
-            assert_eq!(inst.eligible_classes(t), eligible_classes.as_slice());
-        }
-        assert_eq!(inst.ptime(1, 4), 7.0);
-        assert_eq!(inst.ptime(1, 2), 3.0);
-        assert_eq!(inst.eligible(2), &[8]);
-        assert!(!inst.is_eligible(0, 3));
     }
 
     #[test]

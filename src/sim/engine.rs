@@ -301,15 +301,11 @@ pub fn simulate(
 fn least_holdings(inst: &Instance) -> Vec<f64> {
     let r = inst.num_resources();
     let classes = inst.num_device_classes();
-    let mut representative = vec![usize::MAX; classes];
-    for d in (0..inst.num_devices()).rev() {
-        representative[inst.device_class(d)] = d;
-    }
     let mut least = vec![f64::INFINITY; classes * r];
     for t in 0..inst.num_tasks() {
         for &c in inst.eligible_classes(t) {
             for k in 0..r {
-                let held = inst.held(t, representative[c], k);
+                let held = inst.held(t, inst.class_device(c), k);
                 least[c * r + k] = least[c * r + k].min(held);
             }
         }

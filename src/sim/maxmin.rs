@@ -48,14 +48,9 @@ impl MaxMin {
         let inst = view.instance();
         let classes = inst.num_device_classes();
         let mut up = vec![0usize; classes];
-        let mut representative = vec![usize::MAX; classes];
         for d in 0..inst.num_devices() {
-            let c = inst.device_class(d);
-            if representative[c] == usize::MAX {
-                representative[c] = d;
-            }
             if view.state.devices[d].up(view.now(), inst, d) {
-                up[c] += 1;
+                up[inst.device_class(d)] += 1;
             }
         }
         let size = |t: usize, d: usize| -> f64 {
@@ -91,7 +86,7 @@ impl MaxMin {
                 let p = inst.class_ptime(t, c);
                 let speed = if p > 0.0 { fastest / p } else { 1.0 };
                 throughput += speed * v;
-                load[c] += size(t, representative[c]) * v;
+                load[c] += size(t, inst.class_device(c)) * v;
             }
             constraints.push(time.leq(1.0));
             total += throughput.clone();

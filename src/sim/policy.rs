@@ -216,7 +216,7 @@ impl Decision {
     pub(super) fn first_fit(&self, view: &View, t: usize, c: usize) -> Option<usize> {
         let inst = view.instance;
         let room = view.state.room.borrow();
-        let d = room.representative(c);
+        let d = inst.class_device(c);
         let need: Vec<f64> = (0..inst.num_resources())
             .map(|k| inst.held(t, d, k))
             .collect();

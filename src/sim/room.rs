@@ -30,11 +30,6 @@ struct Tree {
 }
 
 impl Room {
-    /// A device of class `c`.
-    pub(super) fn representative(&self, c: usize) -> usize {
-        self.classes[c].devices[0]
-    }
-
     /// Every device closed.
     pub(super) fn new(inst: &Instance) -> Room {
         let width = 1 + inst.num_resources();

@@ -53,10 +53,12 @@ mod draw;
 mod etc;
 mod gavel;
 mod gpu_cluster;
+mod options;
 mod params;
 mod trace;
 
-pub use params::{Consistency, DeviceMix, GeneratorParams, GpuCounts, Heterogeneity, TaskMix};
+pub use options::{Consistency, DeviceMix, GpuCounts, Heterogeneity, TaskMix};
+pub use params::GeneratorParams;
 
 use crate::error::Error;
 use crate::model::InstanceData;
@@ -150,7 +152,7 @@ impl fmt::Display for Family {
 impl FromStr for Family {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        params::parse_name(s, &Family::ALL, |f| f.name(), "family")
+        options::parse_name(s, &Family::ALL, |f| f.name(), "family")
     }
 }
 

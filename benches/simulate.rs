@@ -6,8 +6,8 @@
 //! Groups (the id is `policy/jobs x devices`):
 //! - `simulate/fcfs`: 10,000 and 100,000 jobs on 1,000 devices (1,000,000 too with
 //!   `HETSCHED_BENCH_LARGE=1`);
-//! - `simulate/srpt`: 10,000 jobs on 100 and on 1,000 devices (preemptive: every decision
-//!   places the running jobs again, so its cost grows with the jobs running at once).
+//! - `simulate/srpt`: 10,000 jobs on 100 devices, 10,000 and 100,000 on 1,000 (1,000,000
+//!   too with `HETSCHED_BENCH_LARGE=1`).
 //!
 //! Each reports the time of one whole simulation (the instance built beforehand); the number
 //! of decisions is printed once per case, for the cost per decision.
@@ -42,9 +42,11 @@ fn bench(c: &mut Criterion) {
         ("fcfs", 100_000, 1_000),
         ("srpt", 10_000, 100),
         ("srpt", 10_000, 1_000),
+        ("srpt", 100_000, 1_000),
     ];
     if std::env::var_os("HETSCHED_BENCH_LARGE").is_some() {
         cases.push(("fcfs", 1_000_000, 1_000));
+        cases.push(("srpt", 1_000_000, 1_000));
     }
     let mut group = c.benchmark_group("simulate");
     group

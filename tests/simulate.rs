@@ -773,3 +773,56 @@ fn fastest_fit_searches_classes_as_a_scan_of_every_device_would() {
         assert!(run.schedule.violations(&inst).is_empty(), "case {case}");
     }
 }
+
+/// Completions (by task) of `policy` with preemption, checked.
+fn preemptive_completions(inst: &Instance, policy: &str) -> Vec<f64> {
+    let (mut p, _) = sim::by_name(policy).unwrap();
+    let options = Options {
+        preemption: true,
+        ..Options::default()
+    };
+    let run = sim::simulate(inst, p.as_mut(), &options).unwrap();
+    assert!(run.schedule.violations(inst).is_empty());
+    run.completions
+}
+
+#[test]
+fn srpt_gives_the_fast_device_to_the_shortest_and_moves_jobs_back_by_hand() {
+    // a and b (10 on fast, 20 on slow) arrive at 0: a (first by arrival) on fast, b on slow.
+    // c (1 / 2) arrives at 1 and stops a (9 left on fast, behind c) to take fast; a then stops
+    // b (9.5 left, behind a) to take slow; b waits. At 2 c completes: a (its 0.15 done) moves
+    // back to fast and ends at 2 + 8.5 = 10.5, b resumes on slow (0.05 done); at 10.5 b moves
+    // to fast with 0.05 + 8.5 / 20 = 0.475 done and ends at 10.5 + 5.25 = 15.75.
+    let inst = instance(
+        r#"{"devices": [{"id": "fast"}, {"id": "slow"}],
+            "tasks": [{"id": "a", "times": {"fast": 10, "slow": 20}},
+                      {"id": "b", "times": {"fast": 10, "slow": 20}},
+                      {"id": "c", "times": {"fast": 1, "slow": 2}, "release": 1}]}"#,
+    );
+    let done = preemptive_completions(&inst, "srpt");
+    assert_eq!(done, vec![10.5, 15.75, 2.0]);
+}
+
+#[test]
+fn a_preempting_job_stops_as_many_jobs_behind_it_as_it_needs_by_hand() {
+    // A node of 2 GPUs holds x and y (1 GPU, 10 each); z (2 GPUs, 1) arrives at 1 and, being
+    // shorter, stops both; they resume at 2 and end at 11.
+    let inst = instance(
+        r#"{"devices": [{"id": "node", "resources": {"gpu": 2}}],
+            "tasks": [{"id": "x", "work": 10, "demand": {"gpu": 1}},
+                      {"id": "y", "work": 10, "demand": {"gpu": 1}},
+                      {"id": "z", "work": 1, "demand": {"gpu": 2}, "release": 1}]}"#,
+    );
+    assert_eq!(preemptive_completions(&inst, "srpt"), vec![11.0, 11.0, 2.0]);
+    // With priority (by weight), a lighter z stops nothing: it waits for both.
+    let light = instance(
+        r#"{"devices": [{"id": "node", "resources": {"gpu": 2}}],
+            "tasks": [{"id": "x", "work": 10, "weight": 2, "demand": {"gpu": 1}},
+                      {"id": "y", "work": 3, "weight": 2, "demand": {"gpu": 1}},
+                      {"id": "z", "work": 1, "weight": 1, "demand": {"gpu": 2}, "release": 1}]}"#,
+    );
+    assert_eq!(
+        preemptive_completions(&light, "priority"),
+        vec![10.0, 3.0, 11.0]
+    );
+}

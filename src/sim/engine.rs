@@ -1,6 +1,7 @@
 //! The event loop: events in time order, the policy's decisions applied, the schedule, the
 //! metrics.
 
+use super::displaced::Displaced;
 use super::metrics;
 use super::room::Room;
 use super::{
@@ -13,7 +14,7 @@ use crate::schedule::{Assignment, Schedule};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -80,6 +81,9 @@ struct Engine<'a> {
     state: State,
     /// Events other than arrivals.
     heap: BinaryHeap<Timed>,
+    /// Completions in the heap of runs stopped since (ignored when they come; dropped from
+    /// the heap when they are most of it, so that it holds about the running jobs' events).
+    stale: usize,
     seq: u64,
     /// The tasks by release (ties by index): the arrivals, taken in order beside the heap so
     /// that it holds only the events of the jobs running.
@@ -157,12 +161,17 @@ pub fn simulate(
             waiting: BTreeSet::new(),
             pending: Vec::new(),
             running: Vec::new(),
+            running_keys: RefCell::new(vec![BTreeSet::new(); instance.num_device_classes()]),
+            displaced: Displaced::new(r, instance.num_device_classes()),
+            fresh: Vec::new(),
+            freed: Vec::new(),
             open: vec![false; m],
             open_count: 0,
             room: RefCell::new(Room::new(instance)),
             least: least_holdings(instance),
         },
         heap: BinaryHeap::new(),
+        stale: 0,
         seq: 0,
         arrivals: Vec::new(),
         next_arrival: 0,
@@ -228,16 +237,20 @@ pub fn simulate(
         if !news {
             continue;
         }
+        engine.state.fresh.clear();
+        let pending = &engine.state.pending;
+        engine.state.fresh.extend(pending);
         engine.admit(policy, now);
         decisions += 1;
-        let mut decision = Decision::new(options.preemption);
+        let mut decision = Decision::new(options.preemption, options.quantum.is_some());
         let view = View {
             instance,
             state: &engine.state,
             now,
         };
         policy.decide(&view, &mut decision);
-        engine.apply(now, decision);
+        engine.apply(now, decision, policy);
+        engine.state.freed.clear();
         engine.admit(policy, now);
         if options.timeline {
             let mut busy = vec![0; timeline.kinds.len()];
@@ -374,6 +387,16 @@ impl Engine<'_> {
     }
 
     fn push(&mut self, time: f64, kind: Kind) {
+        if self.stale > 1024 && 2 * self.stale > self.heap.len() {
+            let jobs = &self.state.jobs;
+            self.heap.retain(|e| match e.kind {
+                Kind::Complete { task, stamp } => {
+                    jobs[task].stamp == stamp && jobs[task].run.is_some()
+                }
+                _ => true,
+            });
+            self.stale = 0;
+        }
         self.seq += 1;
         self.heap.push(Timed {
             time,
@@ -406,9 +429,11 @@ impl Engine<'_> {
             }
             Kind::Complete { task, stamp } => {
                 let job = &self.state.jobs[task];
-                if job.stamp != stamp || job.run.is_none() {
+                let Some(run) = job.run.as_ref().filter(|_| job.stamp == stamp) else {
+                    self.stale = self.stale.saturating_sub(1);
                     return false;
-                }
+                };
+                self.state.freed.push(run.device);
                 self.finish_run(task, e.time, true);
                 for i in 0..self.inst.succs(task).len() {
                     let s = self.inst.succs(task)[i];
@@ -447,8 +472,12 @@ impl Engine<'_> {
                 self.state.devices[d].down -= 1;
                 self.record(e.time, "up", None, Some(d));
                 self.refresh(d, e.time);
+                self.state.freed.push(d);
             }
-            Kind::Available(d) => self.refresh(d, e.time),
+            Kind::Available(d) => {
+                self.refresh(d, e.time);
+                self.state.freed.push(d);
+            }
             Kind::Wake => {}
         }
         true
@@ -461,10 +490,11 @@ impl Engine<'_> {
         let run = self.state.jobs[t].run.take().expect("running");
         let d = run.device;
         self.lost += now - run.start;
+        self.stale += 1;
         let dev = &mut self.state.devices[d];
         dev.release(self.inst, t, d);
         dev.busy -= run.reserved;
-        self.leave_running(t);
+        self.leave_running(t, d);
         self.refresh(d, now);
         self.record(now, "lost", Some(t), Some(d));
         self.enqueue(t);
@@ -506,8 +536,12 @@ impl Engine<'_> {
         self.state.pending.clear();
     }
 
-    /// Job `t` leaves the running ones.
-    fn leave_running(&mut self, t: usize) {
+    /// Job `t` leaves the running ones (it ran on device `d`).
+    fn leave_running(&mut self, t: usize, d: usize) {
+        let job = &self.state.jobs[t];
+        let c = self.inst.device_class(d);
+        self.state.running_keys.get_mut()[c].remove(&job.bound.get());
+        self.state.displaced.remove(t);
         let at = self.state.jobs[t].running_at;
         self.state.running.swap_remove(at);
         if let Some(&moved) = self.state.running.get(at) {
@@ -559,7 +593,7 @@ impl Engine<'_> {
         let dev = &mut self.state.devices[d];
         dev.release(self.inst, t, d);
         dev.busy += (now - run.start) - run.reserved;
-        self.leave_running(t);
+        self.leave_running(t, d);
         self.refresh(d, now);
         if complete {
             let job = &mut self.state.jobs[t];
@@ -568,12 +602,13 @@ impl Engine<'_> {
             self.record(now, "complete", Some(t), Some(d));
         } else {
             self.preemptions += 1;
+            self.stale += 1;
             self.record(now, "stop", Some(t), Some(d));
             self.enqueue(t);
         }
     }
 
-    fn apply(&mut self, now: f64, decision: Decision) {
+    fn apply(&mut self, now: f64, decision: Decision, policy: &dyn Policy) {
         // A job stopped and started again on its device at once just runs on.
         let kept = |t: usize| {
             let device = self.state.jobs[t].run.as_ref().map(|r| r.device);
@@ -585,6 +620,23 @@ impl Engine<'_> {
             .copied()
             .filter(|&t| kept(t))
             .collect();
+        // A job that moves takes its key now, as if it had waited in between.
+        let moved: FxHashMap<usize, WaitKey> = {
+            let view = View {
+                instance: self.inst,
+                state: &self.state,
+                now,
+            };
+            decision
+                .starts
+                .iter()
+                .filter(|(t, _)| decision.is_stopped(*t) && !kept.contains(t))
+                .map(|&(t, _)| {
+                    let arrival = ordered(self.inst.task(t).release);
+                    (t, (ordered(policy.order_key(&view, t)), arrival, t))
+                })
+                .collect()
+        };
         let Decision { starts, stops, .. } = decision;
         for &t in stops.iter().filter(|t| !kept.contains(t)) {
             self.finish_run(t, now, false);
@@ -613,8 +665,29 @@ impl Engine<'_> {
             let stamp = job.stamp;
             job.running_at = self.state.running.len();
             let key = job.wait_key;
+            if let Some(&now_key) = moved.get(&t) {
+                job.wait_key = now_key;
+            }
             self.state.waiting.remove(&key);
             self.state.running.push(t);
+            let c = self.inst.device_class(d);
+            let key = self.state.jobs[t].wait_key;
+            let here = self.inst.class_ptime(t, c);
+            if self.preemption {
+                self.state.running_keys.get_mut()[c].insert(key);
+                self.state.jobs[t].bound.set(key);
+                if here > self.inst.min_ptime(t) {
+                    let need: Vec<f64> = if self.inst.shares(t, d) {
+                        self.inst.demand_of(t).to_vec()
+                    } else {
+                        vec![0.0; self.inst.num_resources()]
+                    };
+                    let times: Vec<f64> = (0..self.inst.num_device_classes())
+                        .map(|c| self.inst.class_ptime(t, c))
+                        .collect();
+                    self.state.displaced.insert(key, here, &need, &times);
+                }
+            }
             let dev = &mut self.state.devices[d];
             dev.hold(self.inst, t, d);
             dev.busy += reserved;

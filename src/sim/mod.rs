@@ -29,7 +29,9 @@
 //! ```
 
 mod backfill;
+mod displaced;
 mod engine;
+mod list;
 mod maxmin;
 mod metrics;
 mod outages;
@@ -40,20 +42,20 @@ mod share;
 
 pub use backfill::Backfill;
 pub use engine::simulate;
+pub use list::{ListPolicy, Order, Placement};
 pub use maxmin::MaxMin;
 pub use metrics::{Metrics, UserMetrics};
 pub use outages::{Outage, parse_outages, read_outages};
-pub use policy::{
-    Decision, ListPolicy, Order, POLICIES, Placement, Policy, PolicyInfo, View, by_name,
-};
+pub use policy::{Decision, POLICIES, Policy, PolicyInfo, View, by_name};
 pub use replan::Replan;
 pub use share::FairShare;
 
 use crate::model::Instance;
 use crate::schedule::Schedule;
+use displaced::Displaced;
 use room::Room;
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 /// Tolerance of the resource comparisons (demands are real numbers).
@@ -176,6 +178,10 @@ struct Job {
     last_device: Option<usize>,
     /// Its place among the waiting (while it waits).
     wait_key: WaitKey,
+    /// While it runs: its place in `State::running_keys`, at first the key it had when it
+    /// last waited; a list policy that preempts in place lowers it to its key now when it
+    /// finds it lower (a bound on its key, which only falls in the orders of those policies).
+    bound: Cell<WaitKey>,
     /// Its position in `State::running` (while it runs).
     running_at: usize,
 }
@@ -258,6 +264,17 @@ pub(crate) struct State {
     /// Jobs that started waiting since the policy last ordered them.
     pending: Vec<usize>,
     running: Vec<usize>,
+    /// Per device class, the running jobs there by their [`Job::bound`].
+    running_keys: RefCell<Vec<BTreeSet<WaitKey>>>,
+    /// The running jobs on a device class slower for them than their fastest one (kept with
+    /// preemption only).
+    displaced: Displaced,
+    /// The jobs that started waiting since the previous decision (arrived, became ready, or
+    /// stopped by an outage), as the policy decides.
+    fresh: Vec<usize>,
+    /// The devices that gained room since the previous decision (a job completed there, or
+    /// the device came up), as the policy decides; may repeat.
+    freed: Vec<usize>,
     /// Per device, whether it is up and not [full](DeviceState::full).
     open: Vec<bool>,
     /// The number of open devices.

@@ -4,9 +4,8 @@
 use super::{DeviceState, State};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::list::{ListPolicy, Order, Placement};
 use crate::model::Instance;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 /// An online scheduling policy: after every batch of events the simulator shows it the present
 /// ([`View`]: arrived jobs, their estimated times, what runs where) and applies its [`Decision`].
@@ -150,10 +149,11 @@ pub struct Decision {
     /// Open devices (up and not full) now, less those at the simulation's state.
     open_delta: isize,
     preemption: bool,
+    rounds: bool,
 }
 
 impl Decision {
-    pub(super) fn new(preemption: bool) -> Decision {
+    pub(super) fn new(preemption: bool, rounds: bool) -> Decision {
         Decision {
             starts: Vec::new(),
             stops: Vec::new(),
@@ -162,7 +162,14 @@ impl Decision {
             changed: FxHashMap::default(),
             open_delta: 0,
             preemption,
+            rounds,
         }
+    }
+
+    /// Whether the simulation also decides every quantum of time (in rounds, as round-based
+    /// schedulers do), not only at events.
+    pub fn rounds(&self) -> bool {
+        self.rounds
     }
 
     /// Whether the simulation lets policies stop running jobs.
@@ -175,6 +182,17 @@ impl Decision {
     /// than any job needs; 0 means no waiting job fits anywhere).
     pub fn open_devices(&self, view: &View) -> usize {
         (view.state.open_count as isize + self.open_delta).max(0) as usize
+    }
+
+    /// Whether device `d` is up and could take another job as this decision leaves it.
+    pub(super) fn is_open(&self, view: &View, d: usize) -> bool {
+        let state = view.state;
+        state.is_open(view.instance, d, self.holding(view, d), view.now)
+    }
+
+    /// How much of resource `k` device `d` has left as this decision leaves it.
+    pub(super) fn left(&self, view: &View, d: usize, k: usize) -> f64 {
+        view.instance.resource_capacity(d, k) - self.holding(view, d).held[k]
     }
 
     /// Device `d` as this decision leaves it.
@@ -212,15 +230,58 @@ impl Decision {
         h.busy + view.remaining(t, d) <= inst.capacity_limit(d) && h.has_room(inst, t, d)
     }
 
+    /// Whether job `t` could start on device `d` once the running jobs `stopped` (all on `d`)
+    /// stop there.
+    pub(super) fn fits_without(&self, view: &View, t: usize, d: usize, stopped: &[usize]) -> bool {
+        let inst = view.instance;
+        if !inst.is_eligible(t, d) || !view.state.devices[d].up(view.now, inst, d) {
+            return false;
+        }
+        let h = self.holding(view, d);
+        let mut busy = h.busy;
+        for &v in stopped {
+            let run = view.state.jobs[v].run.as_ref().expect("running");
+            busy += (view.now - run.start) - run.reserved;
+        }
+        if busy + view.remaining(t, d) > inst.capacity_limit(d) {
+            return false;
+        }
+        // What stays on the device: its jobs less the stopped (what `has_room` asks).
+        let exclusive = h.exclusive - stopped.iter().filter(|&&v| !inst.shares(v, d)).count();
+        if !inst.shares(t, d) {
+            return h.jobs == stopped.len();
+        }
+        exclusive == 0
+            && (0..inst.num_resources()).all(|k| {
+                let freed: f64 = stopped.iter().map(|&v| inst.held(v, d, k)).sum();
+                h.held[k] - freed + inst.held(t, d, k)
+                    <= inst.resource_capacity(d, k) + super::TOLERANCE
+            })
+    }
+
+    /// A device where running job `t` fits now and would end sooner than where it runs: of the
+    /// fastest such class, the first by index.
+    pub(super) fn faster_fit(&self, view: &View, t: usize) -> Option<usize> {
+        let inst = view.instance;
+        let here = inst.class_ptime(t, inst.device_class(view.device_of(t)?));
+        let mut classes: Vec<(f64, usize)> = inst
+            .eligible_classes(t)
+            .iter()
+            .map(|&c| (inst.class_ptime(t, c), c))
+            .filter(|&(time, _)| time < here)
+            .collect();
+        classes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        classes
+            .into_iter()
+            .find_map(|(_, c)| self.first_fit(view, t, c))
+    }
+
     /// The first device of class `c` (by index) where job `t` fits now, if any.
     pub(super) fn first_fit(&self, view: &View, t: usize, c: usize) -> Option<usize> {
         let inst = view.instance;
         let room = view.state.room.borrow();
         let d = inst.class_device(c);
-        let need: Vec<f64> = (0..inst.num_resources())
-            .map(|k| inst.held(t, d, k))
-            .collect();
-        room.first(c, &need, |d| self.fits(view, t, d))
+        room.first(c, |k| inst.held(t, d, k), |d| self.fits(view, t, d))
     }
 
     /// The device where job `t` fits now and would end first by the estimates (its current
@@ -303,174 +364,6 @@ impl Decision {
     /// The device where this decision starts job `t`, if it does.
     pub fn started_on(&self, t: usize) -> Option<usize> {
         self.started.get(&t).copied()
-    }
-}
-
-/// The order a list policy serves jobs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// First come, first served: by arrival.
-    Arrival,
-    /// Shortest job first: by estimated time on the fastest eligible device.
-    Shortest,
-    /// Shortest remaining processing time: by estimated remaining time on the fastest device.
-    ShortestRemaining,
-    /// Earliest deadline first: by due date (jobs without one last).
-    Deadline,
-    /// Priority: by weight, heaviest first.
-    Weight,
-    /// Least attained service: by time run so far.
-    LeastAttained,
-}
-
-/// Where a list policy starts a job, among the devices where it fits now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Placement {
-    /// Where it ends first by the estimates (heterogeneity-aware, greedily).
-    #[default]
-    Fastest,
-    /// Any of them, uniformly at random (seeded): heterogeneity-agnostic, as a scheduler that
-    /// treats all devices alike. A running job keeps its device.
-    Any,
-    /// Where the job is fastest *relative to the other jobs present* (waiting or running): the
-    /// smallest p(t, d) ÷ the mean time on d of those eligible there (ties: the fastest) — a
-    /// device goes to the jobs it speeds up most, as Gavel's heterogeneity-aware policies do.
-    Relative,
-}
-
-/// A list policy: at every decision, the jobs in its [`Order`] (ties by arrival, then task
-/// index), each started on a device where it fits now, chosen by its [`Placement`] (by
-/// default where it ends first by the estimates). It never leaves a device idle while a
-/// waiting job fits there (work-conserving).
-///
-/// Preemptive (when the simulation allows it): running jobs take part in the order too, placed
-/// the same way (a running job keeps its device unless another one where it fits would end it
-/// sooner: a job pushed onto a slow device moves back when a fast one frees); the running jobs
-/// not served are stopped.
-#[derive(Debug, Clone)]
-pub struct ListPolicy {
-    /// The order.
-    pub order: Order,
-    /// Where a job starts.
-    pub placement: Placement,
-    rng: ChaCha8Rng,
-}
-
-impl ListPolicy {
-    /// The policy of `order` and `placement`; `seed` drives [`Placement::Any`].
-    pub fn new(order: Order, placement: Placement, seed: u64) -> ListPolicy {
-        ListPolicy {
-            order,
-            placement,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-        }
-    }
-
-    /// Per device class, the mean estimated time of the jobs present (waiting and running)
-    /// that may run there (infinite where none may).
-    fn mean_times(view: &View) -> Vec<f64> {
-        let inst = view.instance();
-        let mut sum = vec![0.0; inst.num_device_classes()];
-        let mut count = vec![0usize; inst.num_device_classes()];
-        for t in view.waiting().chain(view.running().map(|(t, _)| t)) {
-            for &c in inst.eligible_classes(t) {
-                sum[c] += inst.class_ptime(t, c);
-                count[c] += 1;
-            }
-        }
-        sum.iter()
-            .zip(&count)
-            .map(|(&s, &c)| if c > 0 { s / c as f64 } else { f64::INFINITY })
-            .collect()
-    }
-
-    /// The device where job `t` starts, if it fits anywhere.
-    fn place(&mut self, view: &View, decision: &Decision, t: usize, mean: &[f64]) -> Option<usize> {
-        let inst = view.instance();
-        match self.placement {
-            Placement::Fastest => decision.fastest_fit(view, t),
-            Placement::Any => {
-                if let Some(d) = view.device_of(t).filter(|&d| decision.fits(view, t, d)) {
-                    return Some(d);
-                }
-                let fitting: Vec<usize> = inst
-                    .eligible(t)
-                    .iter()
-                    .copied()
-                    .filter(|&d| decision.fits(view, t, d))
-                    .collect();
-                (!fitting.is_empty()).then(|| fitting[self.rng.random_range(0..fitting.len())])
-            }
-            Placement::Relative => inst
-                .eligible(t)
-                .iter()
-                .copied()
-                .filter(|&d| decision.fits(view, t, d))
-                .min_by(|&a, &b| {
-                    let score = |d: usize| inst.ptime(t, d) / mean[inst.device_class(d)];
-                    score(a)
-                        .total_cmp(&score(b))
-                        .then(inst.ptime(t, a).total_cmp(&inst.ptime(t, b)))
-                        .then(a.cmp(&b))
-                }),
-        }
-    }
-
-    /// Job `t`'s key in `order` (smallest first).
-    fn key(order: Order, view: &View, t: usize) -> f64 {
-        match order {
-            Order::Arrival => 0.0,
-            Order::Shortest => view.shortest(t),
-            Order::ShortestRemaining => view.shortest_remaining(t),
-            Order::Deadline => view.instance.task(t).due.unwrap_or(f64::INFINITY),
-            Order::Weight => -view.instance.task(t).weight,
-            Order::LeastAttained => view.attained(t),
-        }
-    }
-}
-
-impl Policy for ListPolicy {
-    fn order_key(&self, view: &View, t: usize) -> f64 {
-        Self::key(self.order, view, t)
-    }
-
-    fn decide(&mut self, view: &View, decision: &mut Decision) {
-        let order = |a: &(f64, f64, usize), b: &(f64, f64, usize)| {
-            a.0.total_cmp(&b.0)
-                .then(a.1.total_cmp(&b.1))
-                .then(a.2.cmp(&b.2))
-        };
-        let by = self.order;
-        let keyed = |t: usize| (Self::key(by, view, t), view.arrival(t), t);
-        // Preemptive: every running job stops and takes its turn in the order.
-        let mut running: Vec<(f64, f64, usize)> = Vec::new();
-        if decision.preemption() {
-            running = view.running().map(|(t, _)| keyed(t)).collect();
-            running.sort_by(order);
-            for r in &running {
-                decision.stop(view, r.2);
-            }
-        }
-        let mean = if self.placement == Placement::Relative {
-            Self::mean_times(view)
-        } else {
-            Vec::new()
-        };
-        // The waiting jobs come in the order already (their key is this policy's order key).
-        let mut waiting = view.waiting().map(keyed).peekable();
-        let mut running = running.into_iter().peekable();
-        while decision.open_devices(view) > 0 {
-            let next = match (waiting.peek(), running.peek()) {
-                (Some(w), Some(r)) if order(w, r).is_le() => waiting.next(),
-                (_, Some(_)) => running.next(),
-                (Some(_), None) => waiting.next(),
-                (None, None) => break,
-            };
-            let t = next.expect("a job").2;
-            if let Some(d) = self.place(view, decision, t, &mean) {
-                decision.start(view, t, d);
-            }
-        }
     }
 }
 
@@ -561,22 +454,6 @@ pub const POLICIES: &[PolicyInfo] = &[
         false,
     ),
 ];
-
-impl Order {
-    /// The order of the list policy named `name` (`fcfs`, `sjf`, `srpt`, `edf`, `priority`,
-    /// `las`); `None` for another name.
-    pub fn of_policy(name: &str) -> Option<Order> {
-        Some(match name {
-            "fcfs" => Order::Arrival,
-            "sjf" => Order::Shortest,
-            "srpt" => Order::ShortestRemaining,
-            "edf" => Order::Deadline,
-            "priority" => Order::Weight,
-            "las" => Order::LeastAttained,
-            _ => return None,
-        })
-    }
-}
 
 /// The built-in policy named `name`, with its [`PolicyInfo`]; `None` for an unknown name.
 /// `replan:SOLVER` names [`Replan`](super::Replan) with a solver of [`crate::solve::by_name`]

@@ -83,12 +83,12 @@ impl Room {
         }
     }
 
-    /// The first device of class `c` (by index) that is open, has `need[k]` of every resource
+    /// The first device of class `c` (by index) that is open, has `need(k)` of every resource
     /// k left, and that `accept` takes.
     pub(super) fn first(
         &self,
         c: usize,
-        need: &[f64],
+        need: impl Fn(usize) -> f64,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Option<usize> {
         let w = self.width;
@@ -96,10 +96,10 @@ impl Room {
         let admits = |node: usize| {
             let values = &tree.values[node * w..(node + 1) * w];
             values[0] == 0.0
-                && need
+                && values[1..]
                     .iter()
-                    .zip(&values[1..])
-                    .all(|(&n, &left)| left + TOLERANCE >= n)
+                    .enumerate()
+                    .all(|(k, &left)| left + TOLERANCE >= need(k))
         };
         // Depth-first, left child first, without a stack: from a node that cannot hold the job
         // (or a leaf not taken), climb while it is a right child, then go to its right sibling.

@@ -312,3 +312,31 @@ fn cli_refuses_milp_and_the_simulator_with_exit_2_and_checks_transfers() {
         "{text}"
     );
 }
+
+/// The transfer examples of docs/format.md are valid instances that every greedy rule plans.
+#[test]
+fn the_documented_transfer_example_is_valid() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+    let mut seen = 0;
+    for block in text.split("```json").skip(1) {
+        let json = block.split("```").next().unwrap();
+        if !json.contains("\"network\"") {
+            continue;
+        }
+        let data: InstanceData = serde_json::from_str(json).unwrap();
+        let inst = Instance::new(data).unwrap();
+        assert!(inst.has_transfers());
+        // prep → train between a GPU and the CPU: 0.5 + 400 / 10 (no link names that pair).
+        assert_eq!(inst.edge_transfer(1, 0, 2, 1), 40.5);
+        // h100-0 – cpu-0: the id + kind link; two GPUs: the kind link.
+        assert_eq!(inst.edge_transfer(1, 0, 2, 0), 0.5 + 16.0);
+        assert_eq!(inst.edge_transfer(1, 0, 1, 0), 0.01 + 4.0);
+        for rule in ["heft", "cpop", "peft", "best-greedy"] {
+            let s = solve(rule, &inst, &SolveOptions::default()).unwrap();
+            assert!(s.violations(&inst).is_empty(), "{rule}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 1);
+}

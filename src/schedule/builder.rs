@@ -126,9 +126,17 @@ impl<'a> Timetable<'a> {
     /// predecessor is unplaced.
     #[inline]
     pub fn ready_on(&self, t: usize, d: usize) -> Option<f64> {
-        if !self.transfers {
-            return self.ready_time(t);
+        if self.transfers {
+            self.ready_with_transfers(t, d)
+        } else {
+            self.ready_time(t)
         }
+    }
+
+    /// [`Timetable::ready_on`] on an instance with transfers; kept out of line so that the
+    /// callers' hot loops on instances without transfers stay as small as before.
+    #[inline(never)]
+    fn ready_with_transfers(&self, t: usize, d: usize) -> Option<f64> {
         if !self.is_ready(t) {
             return None;
         }
@@ -183,7 +191,8 @@ impl<'a> Timetable<'a> {
             return None;
         }
         let ready = if self.transfers {
-            self.ready_on(t, d).map_or(ready, |r| r.max(ready))
+            self.ready_with_transfers(t, d)
+                .map_or(ready, |r| r.max(ready))
         } else {
             ready
         };

@@ -91,7 +91,7 @@ fn generate(spec: &GenSpec) -> InstanceData {
             work: None,
             times: Some(times),
             release,
-            after,
+            after: after.into_iter().map(Into::into).collect(),
             ..Task::new(format!("t{t}"), 0.0)
         });
     }
@@ -100,6 +100,7 @@ fn generate(spec: &GenSpec) -> InstanceData {
         objective: Some("makespan".into()),
         devices,
         tasks,
+        network: None,
     }
 }
 

@@ -39,6 +39,7 @@ pub fn unrelated(n: usize, m: usize, seed: u64) -> Instance {
         objective: Some("makespan".into()),
         devices,
         tasks,
+        network: None,
     })
     .unwrap()
 }

@@ -15,6 +15,7 @@
 //!             objective: None,
 //!             devices: vec![Device::new("gpu-0"), Device::new("gpu-1")],
 //!             tasks: (0..k).map(|t| Task::new(format!("job-{t}"), 10.0)).collect(),
+//!             network: None,
 //!         })
 //!         .unwrap()
 //!     })

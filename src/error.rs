@@ -36,6 +36,17 @@ pub enum Error {
     /// A request that does not make sense (unknown solver name, bad option value).
     #[error("{0}")]
     Usage(String),
+    /// A solver (or the simulator) that does not handle a feature of the instance refuses it
+    /// rather than return a schedule that ignores the feature.
+    #[error("{what} does not support {feature} yet: {hint}")]
+    Unsupported {
+        /// The solver or tool that refuses (e.g. `milp`).
+        what: String,
+        /// The feature of the instance it does not handle (e.g. data transfers).
+        feature: String,
+        /// What to use instead.
+        hint: String,
+    },
     /// A solver could not produce a schedule.
     #[error("solve failed: {0}")]
     Solve(String),

@@ -12,6 +12,6 @@ pub mod sim;
 pub mod solve;
 
 pub use error::{Error, Result, ValidationReport};
-pub use model::{Device, Instance, InstanceData, Objective, Task};
+pub use model::{After, Device, Instance, InstanceData, Network, Objective, Task};
 pub use schedule::{Assignment, Schedule, Violation};
 pub use solve::{SolveOptions, SolveReport, Solver, Status};

@@ -76,6 +76,29 @@ const CASES: &[Case] = &[
         expect: &["task 'finetune'", "`user` is empty"],
     },
     Case {
+        file: "network-unknown-link-end.json",
+        via: Via::Solve,
+        expect: &[
+            "network link #1 ('gpu' – 'tpu')",
+            "'tpu' matches no device id or kind",
+        ],
+    },
+    Case {
+        file: "network-zero-bandwidth.json",
+        via: Via::Solve,
+        expect: &["network: bandwidth must be > 0, got 0"],
+    },
+    Case {
+        file: "network-duplicate-link.json",
+        via: Via::Solve,
+        expect: &["network links #1 and #2 both join 'cpu' and 'gpu'"],
+    },
+    Case {
+        file: "after-negative-data.json",
+        via: Via::Solve,
+        expect: &["task 'train': `after` entry 'prep': data must be ≥ 0, got -5"],
+    },
+    Case {
         file: "self-predecessor.json",
         via: Via::Solve,
         expect: &["task 'loop'", "lists itself in `after`"],

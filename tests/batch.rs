@@ -84,6 +84,7 @@ fn a_failing_instance_gets_its_own_error_and_the_others_their_schedules() {
                 ..Device::new("gpu")
             }],
             tasks: vec![Task::new("big", 10.0)],
+            network: None,
         })
         .unwrap(),
     );

@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOLVERS: [&str; 21] = [
+const SOLVERS: [&str; 23] = [
     "milp",
     "ga",
     "ls",
@@ -26,6 +26,8 @@ const SOLVERS: [&str; 21] = [
     "lst",
     "mts",
     "grpw",
+    "cpop",
+    "peft",
     "best-greedy",
 ];
 

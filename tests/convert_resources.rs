@@ -136,7 +136,7 @@ fn a_small_project_becomes_one_shared_device() {
             (
                 t.id.as_str(),
                 t.work,
-                t.after.iter().map(String::as_str).collect(),
+                t.after.iter().map(|a| a.task.as_str()).collect(),
             )
         })
         .collect();

@@ -95,7 +95,7 @@ fn build(spec: &Spec) -> Option<Instance> {
                         let mut a: Vec<String> =
                             after.iter().map(|&p| format!("t{}", p % t)).collect();
                         a.dedup();
-                        a
+                        a.into_iter().map(Into::into).collect()
                     },
                     ..Task::new(format!("t{t}"), 0.0)
                 }
@@ -107,6 +107,7 @@ fn build(spec: &Spec) -> Option<Instance> {
         objective: Some(Objective::ALL[spec.objective].name().into()),
         devices,
         tasks,
+        network: None,
     };
     Instance::new(data).ok()
 }

@@ -86,6 +86,7 @@ fn small(capacities: &[Option<f64>], works: &[f64], objective: Objective) -> Ins
             .enumerate()
             .map(|(t, &w)| Task::new(format!("t{t}"), w))
             .collect(),
+        network: None,
     };
     Instance::new(data).unwrap()
 }

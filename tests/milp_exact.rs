@@ -50,7 +50,7 @@ fn random_instance(rng: &mut Rng, objective: Objective) -> Option<Instance> {
             let after = if with_prec && t > 0 {
                 (0..t)
                     .filter(|_| rng.chance(0.3))
-                    .map(|p| format!("t{p}"))
+                    .map(|p| format!("t{p}").into())
                     .collect()
             } else {
                 vec![]
@@ -87,6 +87,7 @@ fn random_instance(rng: &mut Rng, objective: Objective) -> Option<Instance> {
         objective: Some(objective.name().into()),
         devices,
         tasks,
+        network: None,
     };
     Instance::new(data).ok()
 }

@@ -83,7 +83,7 @@ fn random_instance(
                 after: if with_prec && t > 0 {
                     (0..t)
                         .filter(|_| rng.chance(0.25))
-                        .map(|p| format!("t{p}"))
+                        .map(|p| format!("t{p}").into())
                         .collect()
                 } else {
                     vec![]
@@ -98,6 +98,7 @@ fn random_instance(
         objective: Some(objective.name().into()),
         devices,
         tasks,
+        network: None,
     })
     .ok()
 }

@@ -256,6 +256,7 @@ fn backward_sequencing_matches_the_subset_optimum() {
                     ..hetsched::Task::new(format!("j{j}"), p as f64)
                 })
                 .collect(),
+            network: None,
         };
         let inst = Instance::new(data).unwrap();
         let report = solve(&Milp::default(), &inst, &timed(30));

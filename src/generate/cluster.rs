@@ -305,7 +305,7 @@ pub(super) fn cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, Vec<
     }
     let ids: Vec<String> = drafts.iter().map(|d| d.task.id.clone()).collect();
     for (d, p) in drafts.iter_mut().zip(&preds) {
-        d.task.after = p.iter().map(|&u| ids[u].clone()).collect();
+        d.task.after = p.iter().map(|&u| ids[u].clone()).map(Into::into).collect();
     }
 
     // Due dates, by stage so that predecessors come first:

@@ -59,7 +59,11 @@ pub(super) fn etc(params: &GeneratorParams, seed: u64) -> (Vec<Device>, Vec<Task
                 let k = draw_count(&mut rng, params.dag_density).min(t);
                 let mut chosen = rand::seq::index::sample(&mut rng, t, k).into_vec();
                 chosen.sort_unstable();
-                task.after = chosen.into_iter().map(|u| format!("t{u}")).collect();
+                task.after = chosen
+                    .into_iter()
+                    .map(|u| format!("t{u}"))
+                    .map(Into::into)
+                    .collect();
             }
             task
         })

@@ -176,7 +176,7 @@ pub(super) fn gpu_cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, 
         .into_iter()
         .zip(&preds)
         .map(|(mut d, p)| {
-            d.task.after = p.iter().map(|&u| ids[u].clone()).collect();
+            d.task.after = p.iter().map(|&u| ids[u].clone()).map(Into::into).collect();
             d.task
         })
         .collect();
@@ -470,7 +470,7 @@ mod tests {
             .collect();
         for (v, t) in data.tasks.iter().enumerate().skip(2) {
             assert_eq!(t.after.len(), 2, "{}", t.id);
-            assert!(t.after.iter().all(|u| position[u.as_str()] < v));
+            assert!(t.after.iter().all(|u| position[u.task.as_str()] < v));
         }
         // Due dates: at least the release plus the fastest time.
         for t in &data.tasks {

@@ -191,6 +191,7 @@ pub fn generate(params: &GeneratorParams, seed: u64) -> Result<InstanceData, Err
         objective: Some(objective.name().to_string()),
         devices,
         tasks,
+        network: None,
     })
 }
 
@@ -293,7 +294,13 @@ mod tests {
         for t in &data.tasks {
             let w = t.id.split('-').next().unwrap();
             for p in &t.after {
-                assert_eq!(p.split('-').next().unwrap(), w, "{} after {p}", t.id);
+                assert_eq!(
+                    p.task.split('-').next().unwrap(),
+                    w,
+                    "{} after {}",
+                    t.id,
+                    p.task
+                );
                 edges += 1;
             }
         }

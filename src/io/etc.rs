@@ -125,6 +125,7 @@ pub fn parse(text: &str, machines: Option<usize>, name: &str) -> Result<Instance
         objective: Some("makespan".into()),
         devices,
         tasks,
+        network: None,
     })
 }
 

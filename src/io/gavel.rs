@@ -449,6 +449,7 @@ pub fn convert(
         objective: Some("makespan".into()),
         devices,
         tasks,
+        network: None,
     })
 }
 

@@ -140,6 +140,7 @@ pub fn parse(text: &str, sense: Sense, stem: &str) -> Result<Vec<InstanceData>, 
             objective: Some("assignment_cost".into()),
             devices,
             tasks,
+            network: None,
         });
     }
     if it.next().is_some() {

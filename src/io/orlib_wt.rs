@@ -176,6 +176,7 @@ pub fn parse(text: &str, n: usize, origin: &Path) -> Result<Vec<InstanceData>, E
             objective: Some("weighted_tardiness".into()),
             devices: vec![Device::new(DEVICE_ID)],
             tasks,
+            network: None,
         });
     }
     Ok(out)

@@ -441,7 +441,11 @@ pub fn parse(text: &str, origin: &Path) -> Result<InstanceData, Error> {
         before.sort_unstable();
         tasks.push(Task {
             demand,
-            after: before.into_iter().map(|p| format!("j{p}")).collect(),
+            after: before
+                .into_iter()
+                .map(|p| format!("j{p}"))
+                .map(Into::into)
+                .collect(),
             ..Task::new(format!("j{j}"), duration as f64)
         });
     }
@@ -464,6 +468,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<InstanceData, Error> {
         objective: Some("makespan".into()),
         devices: vec![device],
         tasks,
+        network: None,
     })
 }
 
@@ -543,7 +548,7 @@ RESOURCEAVAILABILITIES:
         let t = &d.tasks[2];
         assert_eq!(t.work, Some(0.0));
         assert_eq!(t.demand, BTreeMap::from([("R1".to_string(), 0.0)]));
-        assert_eq!(t.after, vec!["j2".to_string()]);
+        assert_eq!(t.after, vec![crate::After::new("j2")]);
         let inst = crate::Instance::new(d).unwrap();
         assert!(inst.has_sharing() && !inst.is_exclusive(2));
     }

@@ -1,4 +1,5 @@
 use super::classes::{device_classes, time_on};
+use super::network::{self, Network, Transfers};
 use super::resources::Resources;
 use super::{Device, InstanceData, Objective, Task};
 use crate::error::{Error, ValidationReport};
@@ -53,6 +54,11 @@ pub struct Instance {
     task_index: HashMap<String, usize>,
     device_index: HashMap<String, usize>,
     resources: Resources,
+    /// The network as given (written back by [`Instance::to_data`]).
+    network: Option<Network>,
+    /// Transfer tables, when the instance has a network or some edge carries data (`None`: no
+    /// transfer anywhere, the v1 fast path).
+    pub(super) transfers: Option<Box<Transfers>>,
 }
 
 fn check_number(
@@ -91,6 +97,7 @@ impl Instance {
             objective,
             devices,
             tasks,
+            network,
         } = data;
 
         let objective = match objective.as_deref() {
@@ -244,12 +251,26 @@ impl Instance {
                 report.push(format!("{what}: `user` is empty"));
             }
             for p in &task.after {
-                if p == &task.id {
+                let pid = &p.task;
+                if pid == &task.id {
                     report.push(format!("{what}: lists itself in `after`"));
-                } else if !task_index.contains_key(p) {
-                    report.push(format!("{what}: unknown predecessor '{p}' in `after`"));
+                } else if !task_index.contains_key(pid) {
+                    report.push(format!("{what}: unknown predecessor '{pid}' in `after`"));
+                }
+                if let Some(x) = p.data {
+                    check_number(
+                        &mut report,
+                        &format!("{what}: `after` entry '{pid}'"),
+                        "data",
+                        x,
+                        Some(0.0),
+                        false,
+                    );
                 }
             }
+        }
+        if let Some(net) = &network {
+            network::validate(net, &devices, &mut report);
         }
         if !report.is_empty() {
             return Err(Error::Invalid { path: None, report });
@@ -258,18 +279,43 @@ impl Instance {
         let n = tasks.len();
         let m = devices.len();
 
-        // Precedence lists (deduplicated) and a topological order.
+        // Precedence lists (deduplicated; a repeated edge keeps its largest data) and a
+        // topological order.
         let mut preds = vec![Vec::new(); n];
         let mut succs = vec![Vec::new(); n];
+        let mut pred_data: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
         for (t, task) in tasks.iter().enumerate() {
             for p in &task.after {
-                let pi = task_index[p];
-                if !preds[t].contains(&pi) {
-                    preds[t].push(pi);
-                    succs[pi].push(t);
+                let pi = task_index[&p.task];
+                match preds[t].iter().position(|&q| q == pi) {
+                    Some(k) => {
+                        let old = pred_data[t][k];
+                        pred_data[t][k] = match (old, p.data) {
+                            (Some(x), Some(y)) => Some(x.max(y)),
+                            (x, y) => x.or(y),
+                        };
+                    }
+                    None => {
+                        preds[t].push(pi);
+                        succs[pi].push(t);
+                        pred_data[t].push(p.data);
+                    }
                 }
             }
         }
+        let any_data = pred_data.iter().flatten().any(Option::is_some);
+        let transfers = (any_data || network.is_some()).then(|| {
+            let mut succ_data: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
+            for t in 0..n {
+                for (k, &p) in preds[t].iter().enumerate() {
+                    succ_data[p].push(pred_data[t][k]);
+                }
+            }
+            let net = network.clone().unwrap_or_default();
+            Box::new(Transfers::new(
+                &devices, &net, any_data, pred_data, succ_data,
+            ))
+        });
         let topo = match topological_order(&preds, &succs) {
             Ok(order) => order,
             Err(cycle) => {
@@ -362,6 +408,8 @@ impl Instance {
             task_index,
             device_index,
             resources,
+            network,
+            transfers,
         })
     }
 
@@ -372,7 +420,13 @@ impl Instance {
             objective: Some(self.objective.name().to_string()),
             devices: self.devices.clone(),
             tasks: self.tasks.clone(),
+            network: self.network.clone(),
         }
+    }
+
+    /// The network as given (see [`Instance::network`]).
+    pub(super) fn network_data(&self) -> Option<&Network> {
+        self.network.as_ref()
     }
 
     /// The same instance judged by another objective.

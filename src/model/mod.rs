@@ -7,10 +7,12 @@
 
 mod classes;
 mod instance;
+mod network;
 mod objective;
 mod resources;
 
 pub use instance::Instance;
+pub use network::{After, Link, Network};
 pub use objective::Objective;
 
 use serde::{Deserialize, Serialize};
@@ -81,7 +83,7 @@ impl Device {
 /// let t: hetsched::Task = serde_json::from_str(
 ///     r#"{"id": "train", "work": 120, "memory": 40, "after": ["prep"]}"#).unwrap();
 /// assert_eq!(t.weight, 1.0);
-/// assert_eq!(t.after, vec!["prep".to_string()]);
+/// assert_eq!(t.after, vec![hetsched::After::new("prep")]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,9 +113,10 @@ pub struct Task {
     /// Due date for tardiness; `None` means the task is never tardy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<f64>,
-    /// Ids of the tasks that must end before this one starts.
+    /// The tasks that must end before this one starts: plain ids, or ids with the data each
+    /// sends to this task (see [`After`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub after: Vec<String>,
+    pub after: Vec<After>,
     /// Amounts of device resources (each ≥ 0) the task holds while it runs, e.g.
     /// `{"gpu": 4, "mem": 300}`. A task may run only on devices that offer every resource it
     /// demands a positive amount of, with at least that capacity. A task with an empty demand (the
@@ -163,6 +166,10 @@ pub struct InstanceData {
     /// The tasks.
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// The network moving data between devices (used by `after` entries that carry data);
+    /// `None` means bandwidth 1 and latency 0 between any two devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
 }
 
 fn one() -> f64 {

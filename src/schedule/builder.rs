@@ -1,7 +1,8 @@
 //! The one schedule builder: (device choice + order) → timetable.
 //!
 //! [`Timetable`] places tasks one at a time at the earliest time that honours the task's release,
-//! its predecessors' ends, the device's `available_from`, the device's idle gaps (a task may be
+//! its predecessors' ends (plus, for edges that carry data, the transfer time from the
+//! predecessor's device to the candidate device), the device's `available_from`, the device's idle gaps (a task may be
 //! inserted into an earlier gap it fits in) and the device's capacity. On a device with
 //! `resources` (when the instance has sharing at all) the gaps are replaced by a resource profile:
 //! the task starts at the earliest time its demand fits for its whole run (the serial
@@ -50,6 +51,8 @@ pub struct Timetable<'a> {
     /// Number of unplaced predecessors of each task.
     waiting_on: Vec<usize>,
     num_placed: usize,
+    /// The instance has transfer times (else the ready time is the same on every device).
+    transfers: bool,
 }
 
 impl<'a> Timetable<'a> {
@@ -77,6 +80,7 @@ impl<'a> Timetable<'a> {
             placed: vec![None; n],
             waiting_on: (0..n).map(|t| inst.preds(t).len()).collect(),
             num_placed: 0,
+            transfers: inst.has_transfers(),
         }
     }
 
@@ -102,8 +106,9 @@ impl<'a> Timetable<'a> {
         self.num_placed
     }
 
-    /// Earliest start of `t` regardless of device: max(release, predecessors' ends).
-    /// `None` while a predecessor is unplaced.
+    /// Earliest start of `t` regardless of device: max(release, predecessors' ends), without
+    /// transfer times (a lower bound of [`Timetable::ready_on`] on every device). `None` while a
+    /// predecessor is unplaced.
     pub fn ready_time(&self, t: usize) -> Option<f64> {
         if !self.is_ready(t) {
             return None;
@@ -111,6 +116,35 @@ impl<'a> Timetable<'a> {
         let mut r = self.inst.task(t).release;
         for &p in self.inst.preds(t) {
             r = r.max(self.placed[p].map_or(f64::INFINITY, |a| a.end));
+        }
+        Some(r)
+    }
+
+    /// Earliest start of `t` on device `d` given its predecessors: max(release, each
+    /// predecessor's end + the transfer time of its edge from the predecessor's device to `d`).
+    /// Equal to [`Timetable::ready_time`] on an instance without transfers. `None` while a
+    /// predecessor is unplaced.
+    #[inline]
+    pub fn ready_on(&self, t: usize, d: usize) -> Option<f64> {
+        if self.transfers {
+            self.ready_with_transfers(t, d)
+        } else {
+            self.ready_time(t)
+        }
+    }
+
+    /// [`Timetable::ready_on`] on an instance with transfers; kept out of line so that the
+    /// callers' hot loops on instances without transfers stay as small as before.
+    #[inline(never)]
+    fn ready_with_transfers(&self, t: usize, d: usize) -> Option<f64> {
+        if !self.is_ready(t) {
+            return None;
+        }
+        let inst = self.inst;
+        let mut r = inst.task(t).release;
+        for (k, &p) in inst.preds(t).iter().enumerate() {
+            let a = self.placed[p]?;
+            r = r.max(a.end + inst.edge_transfer(t, k, a.device, d));
         }
         Some(r)
     }
@@ -143,18 +177,25 @@ impl<'a> Timetable<'a> {
         if !self.fits_capacity(t, d) {
             return None;
         }
-        let ready = self.ready_time(t)?;
+        let ready = self.ready_on(t, d)?;
         Some(self.start_on(t, d, ready, self.inst.ptime(t, d)).0)
     }
 
     /// Earliest completion of `t` on `d` when `t` may start from `ready` on (its
-    /// [`Timetable::ready_time`], computed once by callers that try many devices); `None` when `d`
-    /// is not eligible or its capacity is used up.
+    /// [`Timetable::ready_time`], computed once by callers that try many devices; on an
+    /// instance with transfers the transfer times to `d` are added here, as
+    /// [`Timetable::ready_on`] does); `None` when `d` is not eligible or its capacity is used up.
     #[inline]
     pub fn completion_from(&self, t: usize, d: usize, ready: f64) -> Option<f64> {
         if !self.fits_capacity(t, d) {
             return None;
         }
+        let ready = if self.transfers {
+            self.ready_with_transfers(t, d)
+                .map_or(ready, |r| r.max(ready))
+        } else {
+            ready
+        };
         let p = self.inst.ptime(t, d);
         Some(self.start_on(t, d, ready, p).0 + p)
     }
@@ -203,7 +244,7 @@ impl<'a> Timetable<'a> {
         if self.placed[t].is_some() {
             return Err(Error::Solve(format!("task '{tid}' is placed twice")));
         }
-        let Some(ready) = self.ready_time(t) else {
+        let Some(ready) = self.ready_on(t, d) else {
             return Err(Error::Solve(format!(
                 "task '{tid}' was placed before its predecessors"
             )));
@@ -445,6 +486,30 @@ mod tests {
         assert_eq!(start(3), 11.0); // exclusive: waits until nothing runs
         assert_eq!(start(4), 5.0); // after b; gpu 4 + 2 + 1 ≤ 8
         assert!(s.violations(&i).is_empty(), "{:?}", s.violations(&i));
+    }
+
+    #[test]
+    fn transfers_delay_successors_on_other_devices_only() {
+        let i = inst(
+            r#"{"network": {"latency": 1, "bandwidth": 2},
+                "devices": [{"id": "d"}, {"id": "e"}],
+                "tasks": [{"id": "a", "work": 2},
+                          {"id": "b", "work": 3, "after": [{"task": "a", "data": 6}]},
+                          {"id": "c", "work": 1, "after": [{"task": "a", "data": 6}]},
+                          {"id": "x", "work": 1, "after": ["a"]}]}"#,
+        );
+        let s = build(&i, &[0, 1, 2, 3], &[0, 1, 0, 1]).unwrap();
+        assert_eq!(s.assignments[1].start, 2.0 + 1.0 + 3.0); // a on d → b on e
+        assert_eq!(s.assignments[2].start, 2.0); // same device: no transfer
+        assert_eq!(s.assignments[3].start, 2.0); // plain precedence: no transfer
+        assert!(s.violations(&i).is_empty(), "{:?}", s.violations(&i));
+        let mut tt = Timetable::new(&i);
+        tt.place(0, 0).unwrap();
+        assert_eq!(tt.ready_time(1), Some(2.0));
+        assert_eq!(tt.ready_on(1, 1), Some(6.0));
+        assert_eq!(tt.earliest_completion(1, 1), Some(9.0));
+        assert_eq!(tt.completion_from(1, 1, 2.0), Some(9.0));
+        assert_eq!(tt.completion_from(1, 0, 2.0), Some(5.0));
     }
 
     #[test]

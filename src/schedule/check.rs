@@ -97,6 +97,22 @@ pub enum Violation {
         /// The task's start.
         after_start: f64,
     },
+    /// A task starting before the data of one of its predecessors can arrive: the gap between
+    /// the predecessor's end and the task's start is shorter than the edge's transfer time.
+    Transfer {
+        /// The predecessor.
+        before: String,
+        /// The task that should wait.
+        after: String,
+        /// The predecessor's device.
+        from: String,
+        /// The task's device.
+        to: String,
+        /// The transfer time: the least gap the edge needs.
+        required: f64,
+        /// The task's start − the predecessor's end.
+        actual: f64,
+    },
     /// Tasks sharing a device that together hold more of a resource than it has.
     Overload {
         /// Device id.
@@ -213,6 +229,17 @@ impl fmt::Display for Violation {
             } => write!(
                 f,
                 "task '{after}' starts at {after_start}, before its predecessor '{before}' ends at {before_end}"
+            ),
+            Violation::Transfer {
+                before,
+                after,
+                from,
+                to,
+                required,
+                actual,
+            } => write!(
+                f,
+                "task '{after}' on device '{to}' starts {actual} after its predecessor '{before}' ends on device '{from}', but the data transfer between them takes {required}"
             ),
             Violation::Overload {
                 device,
@@ -407,18 +434,38 @@ pub fn check(instance: &Instance, schedule: &Schedule) -> Vec<Violation> {
         }
     }
 
-    // Per task its first start and last end (over its finite assignments).
-    let mut first_start = vec![f64::INFINITY; n];
-    let mut last_end = vec![f64::NEG_INFINITY; n];
+    // Per task its first start and last end (over its finite assignments), with their devices.
+    let mut first_start = vec![(f64::INFINITY, 0); n];
+    let mut last_end = vec![(f64::NEG_INFINITY, 0); n];
     for a in asg.iter().filter(|a| a.task < n && a.device < m) {
         if a.start.is_finite() && a.end.is_finite() {
-            first_start[a.task] = first_start[a.task].min(a.start);
-            last_end[a.task] = last_end[a.task].max(a.end);
+            if a.start < first_start[a.task].0 {
+                first_start[a.task] = (a.start, a.device);
+            }
+            if a.end > last_end[a.task].0 {
+                last_end[a.task] = (a.end, a.device);
+            }
         }
     }
-    for t in (0..n).filter(|&t| first_start[t].is_finite()) {
-        for &p in instance.preds(t) {
-            let (start, end) = (first_start[t], last_end[p]);
+    for t in (0..n).filter(|&t| first_start[t].0.is_finite()) {
+        for (k, &p) in instance.preds(t).iter().enumerate() {
+            let ((start, to), (end, from)) = (first_start[t], last_end[p]);
+            // An edge that carries data: the gap must hold its transfer time.
+            if instance.edge_data(t, k).is_some() && end.is_finite() {
+                let required = instance.edge_transfer(t, k, from, to);
+                let due = end + required;
+                if start < due - tol(due) {
+                    out.push(Violation::Transfer {
+                        before: tid(p),
+                        after: tid(t),
+                        from: did(from),
+                        to: did(to),
+                        required,
+                        actual: start - end,
+                    });
+                }
+                continue;
+            }
             if end.is_finite() && start < end - tol(end) {
                 out.push(Violation::Precedence {
                     before: tid(p),

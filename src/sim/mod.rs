@@ -41,7 +41,6 @@ mod room;
 mod share;
 
 pub use backfill::Backfill;
-pub use engine::simulate;
 pub use list::{ListPolicy, Order, Placement};
 pub use maxmin::MaxMin;
 pub use metrics::{Metrics, UserMetrics};
@@ -57,6 +56,26 @@ use room::Room;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+
+/// Simulate `policy` on `instance` (see the module text). Errors: an instance with data
+/// transfers (not simulated yet: refused rather than run without its delays), bad options (a
+/// negative or non-finite noise or quantum), and jobs the policy leaves unfinished when nothing
+/// else can happen (each named, with why it cannot start).
+pub fn simulate(
+    instance: &Instance,
+    policy: &mut dyn Policy,
+    options: &Options,
+) -> Result<Simulation, crate::Error> {
+    if instance.has_transfers() {
+        return Err(crate::Error::Unsupported {
+            what: "the online simulator".into(),
+            feature: "data transfers between devices (`after` entries with `data`)".into(),
+            hint: "plan the instance offline with `hetsched solve` (heft, cpop, peft, ls, ga)"
+                .into(),
+        });
+    }
+    engine::simulate(instance, policy, options)
+}
 
 /// Tolerance of the resource comparisons (demands are real numbers).
 const TOLERANCE: f64 = 1e-9;

@@ -128,6 +128,7 @@ impl Replan {
             objective: Some(inst.objective().name().to_string()),
             devices,
             tasks,
+            network: None,
         };
         Some((Instance::new(data).ok()?, job_of, device_of))
     }

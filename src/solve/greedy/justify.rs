@@ -139,7 +139,7 @@ mod tests {
                 }
                 t.after = (0..i)
                     .filter(|_| rng.random_bool(0.15))
-                    .map(|j| format!("t{j}"))
+                    .map(|j| format!("t{j}").into())
                     .collect();
                 if rng.random_bool(0.2) {
                     t.release = rng.random_range(0..5) as f64;

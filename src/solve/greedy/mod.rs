@@ -1,11 +1,13 @@
-//! Greedy solvers: dispatch rules, the Braun et al. (2001) mapping heuristics, HEFT, the classic
-//! project-scheduling priority rules (serial scheme), forward–backward improvement, and a
-//! portfolio that runs them all and keeps the best.
+//! Greedy solvers: dispatch rules, the Braun et al. (2001) mapping heuristics, HEFT, CPOP and
+//! PEFT for task graphs with communication costs, the classic project-scheduling priority rules
+//! (serial scheme), forward–backward improvement, and a portfolio that runs them all and keeps
+//! the best.
 //!
 //! All of them build their schedule through [`crate::schedule::Timetable`], so releases,
 //! eligibility, device availability, precedence and capacities hold by construction.
 
 mod batch;
+mod comm;
 mod justify;
 mod list;
 mod project;
@@ -18,6 +20,7 @@ use rayon::prelude::*;
 use std::time::Instant;
 
 pub use batch::BatchRule;
+pub use comm::{downward_rank, optimistic_cost_table, upward_rank};
 pub use justify::justify;
 pub(crate) use justify::justify_rounds;
 pub use list::DeviceRule;
@@ -49,8 +52,9 @@ pub enum GreedyRule {
     MaxMin,
     /// Sufferage: repeatedly map the task that would suffer most from losing its best device.
     Sufferage,
-    /// HEFT: tasks by upward rank (mean time + longest successor path), each to the device that
-    /// finishes it first, inserted into idle gaps.
+    /// HEFT (Topcuoglu et al. 2002): tasks by upward rank (mean time + longest successor path,
+    /// with mean communication costs), each to the device that finishes it first (transfers
+    /// included), inserted into idle gaps.
     Heft,
     /// Latest finish time first (project scheduling): by the longest chain of successors.
     Lft,
@@ -61,11 +65,17 @@ pub enum GreedyRule {
     /// Greatest rank positional weight first (project scheduling): own time plus the immediate
     /// successors' times.
     Grpw,
+    /// CPOP (Topcuoglu et al. 2002): tasks by upward + downward rank; the critical path's tasks
+    /// on the one device that runs them fastest, the others to their earliest-finish device.
+    Cpop,
+    /// PEFT (Arabnejad & Barbosa 2014): tasks by mean optimistic cost, each to the device
+    /// minimising earliest finish + optimistic cost of the rest of the graph.
+    Peft,
 }
 
 impl GreedyRule {
     /// Every rule.
-    pub const ALL: [GreedyRule; 17] = [
+    pub const ALL: [GreedyRule; 19] = [
         GreedyRule::Fcfs,
         GreedyRule::Spt,
         GreedyRule::Lpt,
@@ -83,6 +93,8 @@ impl GreedyRule {
         GreedyRule::Lst,
         GreedyRule::Mts,
         GreedyRule::Grpw,
+        GreedyRule::Cpop,
+        GreedyRule::Peft,
     ];
 
     /// Build this rule's schedule.
@@ -156,23 +168,10 @@ impl GreedyRule {
                 };
                 list::schedule(inst, &by_key(&|t| key[t]), DeviceRule::EarliestCompletion)
             }
+            Cpop => comm::cpop(inst),
+            Peft => comm::peft(inst),
         }
     }
-}
-
-/// HEFT's upward rank: mean processing time over eligible devices plus the largest upward rank of
-/// a successor (the model has no communication costs).
-pub fn upward_rank(inst: &Instance) -> Vec<f64> {
-    let mut rank = vec![0.0; inst.num_tasks()];
-    for &t in inst.topological_order().iter().rev() {
-        let tail = inst
-            .succs(t)
-            .iter()
-            .map(|&s| rank[s])
-            .fold(0.0_f64, f64::max);
-        rank[t] = inst.mean_ptime(t) + tail;
-    }
-    rank
 }
 
 impl Solver for GreedyRule {
@@ -196,6 +195,8 @@ impl Solver for GreedyRule {
             Lst => "lst",
             Mts => "mts",
             Grpw => "grpw",
+            Cpop => "cpop",
+            Peft => "peft",
         }
     }
 
@@ -224,7 +225,15 @@ impl Solver for GreedyRule {
             Sufferage => {
                 "Braun et al.: repeatedly map the task that loses most if denied its best device"
             }
-            Heft => "HEFT for task graphs: upward-rank order, earliest finish with gap insertion",
+            Heft => {
+                "HEFT for task graphs: upward-rank order (mean communication costs), earliest finish with gap insertion"
+            }
+            Cpop => {
+                "CPOP for task graphs: upward + downward rank order, critical path on its fastest device, others earliest finish"
+            }
+            Peft => {
+                "PEFT for task graphs: optimistic cost table rank, device minimising earliest finish + optimistic cost"
+            }
             Lft => {
                 "project scheduling: latest finish time first (longest successor chain), serial scheme"
             }
@@ -261,7 +270,13 @@ impl BestGreedy {
     /// fails (e.g. device capacities too tight for all of them).
     pub fn best(inst: &Instance) -> Result<(GreedyRule, Schedule, f64), Error> {
         let improve = inst.objective() == Objective::Makespan && !inst.is_independent();
-        let results: Vec<(GreedyRule, Result<Schedule, Error>)> = GreedyRule::ALL
+        // CPOP and PEFT rank by the task graph; without one they are MCT-like rules.
+        let graph = inst.has_precedence();
+        let rules: Vec<GreedyRule> = GreedyRule::ALL
+            .into_iter()
+            .filter(|r| graph || !matches!(r, GreedyRule::Cpop | GreedyRule::Peft))
+            .collect();
+        let results: Vec<(GreedyRule, Result<Schedule, Error>)> = rules
             .par_iter()
             .map(|&r| {
                 let s = r.schedule(inst);

@@ -99,7 +99,7 @@ mod tests {
         // a → b → d, a → c → d; c is long.
         let task = |id: &str, p: f64, after: &[&str]| {
             let mut t = Task::new(id, p);
-            t.after = after.iter().map(|s| s.to_string()).collect();
+            t.after = after.iter().map(|&s| s.into()).collect();
             t
         };
         let data = InstanceData {

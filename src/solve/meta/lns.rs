@@ -209,6 +209,7 @@ fn resolve(
         objective: Some("makespan".into()),
         devices: sub_devices,
         tasks: sub_tasks,
+        network: None,
     })
     .ok()?;
     let sub_device: Vec<usize> = tasks

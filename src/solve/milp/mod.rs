@@ -194,6 +194,15 @@ impl Milp {
 
     /// Check the options; the formulation asked for (`None`: automatic).
     fn check_options(&self, inst: &Instance) -> Result<Option<Formulation>, Error> {
+        if inst.has_transfers() {
+            return Err(Error::Unsupported {
+                what: "milp".into(),
+                feature: "data transfers between devices (`after` entries with `data`)".into(),
+                hint: "its models have no assignment-dependent delays in this phase; use heft, \
+                       cpop, peft, best-greedy, ls or ga, which honour transfer times"
+                    .into(),
+            });
+        }
         if !(self.mip_gap.is_finite() && self.mip_gap >= 0.0) {
             return Err(Error::Usage(format!(
                 "the MIP gap must be a non-negative number, got {}",

@@ -1,0 +1,342 @@
+//! Task graphs with data transfers (issue 13, phase 1): the published HEFT / CPOP / PEFT values
+//! on the bundled reference examples, every solver's schedule on random graphs with transfers
+//! through the checker (or a clear refusal), the checker's transfer violations, v1 meaning kept,
+//! and the CLI's exit codes.
+
+mod common;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use common::Rng as Lcg;
+use hetsched::model::{After, Link};
+use hetsched::{
+    Device, Error, Instance, InstanceData, Network, Schedule, SolveOptions, Task, Violation,
+};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dag-comm");
+
+/// The reference values of `instances/dag-comm/reference.csv`: (file, solver, makespan).
+fn references() -> Vec<(String, String, f64)> {
+    let text = std::fs::read_to_string(format!("{DIR}/reference.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            (f[0].to_string(), f[1].to_string(), f[2].parse().unwrap())
+        })
+        .collect()
+}
+
+fn solve(solver: &str, inst: &Instance, options: &SolveOptions) -> Result<Schedule, Error> {
+    let report = hetsched::solve::by_name(solver)?.solve(inst, options)?;
+    Ok(report.schedule.expect("a schedule"))
+}
+
+#[test]
+fn heft_cpop_and_peft_give_the_papers_values() {
+    let refs = references();
+    // Topcuoglu et al. 2002: HEFT 80, CPOP 86 (published); the PEFT example: PEFT 122
+    // (published); the others computed with the papers' definitions (see the README).
+    assert_eq!(refs.iter().filter(|r| r.1 != "optimum").count(), 6);
+    for (file, solver, value) in refs.iter().filter(|r| r.1 != "optimum") {
+        let inst = hetsched::io::read_instance(format!("{DIR}/{file}")).unwrap();
+        assert!(inst.has_transfers());
+        let s = solve(solver, &inst, &SolveOptions::default()).unwrap();
+        assert!(s.violations(&inst).is_empty(), "{file} {solver}");
+        assert_eq!(s.value(&inst), *value, "{file}: {solver}");
+    }
+}
+
+#[test]
+fn heft_places_the_papers_schedule() {
+    let inst = hetsched::io::read_instance(format!("{DIR}/topcuoglu2002-fig2.json")).unwrap();
+    let s = solve("heft", &inst, &SolveOptions::default()).unwrap();
+    // Topcuoglu et al.'s Fig. 4(a), as mackncheesiest/heft's test asserts it (0-based tasks).
+    let expected = [
+        (0, 2, 0.0, 9.0),
+        (1, 0, 27.0, 40.0),
+        (2, 2, 9.0, 28.0),
+        (3, 1, 18.0, 26.0),
+        (4, 2, 28.0, 38.0),
+        (5, 1, 26.0, 42.0),
+        (6, 2, 38.0, 49.0),
+        (7, 0, 57.0, 62.0),
+        (8, 1, 56.0, 68.0),
+        (9, 1, 73.0, 80.0),
+    ];
+    for (t, d, start, end) in expected {
+        let a = s.assignments[t];
+        assert_eq!(
+            (a.device, a.start, a.end),
+            (d, start, end),
+            "task n{}",
+            t + 1
+        );
+    }
+}
+
+#[test]
+fn local_search_reaches_the_computed_optima() {
+    for (file, _, value) in references().iter().filter(|r| r.1 == "optimum") {
+        let inst = hetsched::io::read_instance(format!("{DIR}/{file}")).unwrap();
+        let s = solve("ls", &inst, &SolveOptions::default()).unwrap();
+        assert!(s.violations(&inst).is_empty());
+        // The optimum (branch and bound, README) is a lower bound for every schedule.
+        assert!(s.value(&inst) >= *value - 1e-9, "{file}");
+    }
+}
+
+/// A random task graph with transfers: 8–14 tasks on 3–4 devices of two kinds, edges with and
+/// without data, a network with a default, a kind-to-kind link and an id-to-kind link.
+fn random_instance(rng: &mut Lcg) -> Instance {
+    let m = 3 + rng.below(2) as usize;
+    let devices: Vec<Device> = (0..m)
+        .map(|d| Device {
+            kind: Some(if d % 2 == 0 { "gpu" } else { "cpu" }.into()),
+            speed: 1.0 + rng.below(3) as f64,
+            memory: (d == 1).then_some(16.0),
+            ..Device::new(format!("d{d}"))
+        })
+        .collect();
+    let n = 8 + rng.below(7) as usize;
+    let tasks: Vec<Task> = (0..n)
+        .map(|t| {
+            let mut after: Vec<After> = Vec::new();
+            for p in 0..t {
+                if !rng.chance(0.3) {
+                    continue;
+                }
+                after.push(if rng.chance(0.7) {
+                    After::with_data(format!("t{p}"), rng.below(20) as f64)
+                } else {
+                    After::new(format!("t{p}"))
+                });
+            }
+            Task {
+                after,
+                memory: if rng.chance(0.2) { 32.0 } else { 0.0 },
+                release: if rng.chance(0.2) {
+                    rng.below(10) as f64
+                } else {
+                    0.0
+                },
+                weight: 1.0 + rng.below(3) as f64,
+                due: Some(20.0 + rng.below(40) as f64),
+                ..Task::new(format!("t{t}"), 1.0 + rng.below(12) as f64)
+            }
+        })
+        .collect();
+    let network = Network {
+        bandwidth: 2.0,
+        latency: 1.0,
+        links: vec![
+            Link {
+                between: ["gpu".into(), "gpu".into()],
+                bandwidth: Some(8.0),
+                latency: Some(0.5),
+            },
+            Link {
+                between: ["d0".into(), "cpu".into()],
+                bandwidth: Some(0.5),
+                latency: None,
+            },
+        ],
+    };
+    Instance::new(InstanceData {
+        name: Some("random-transfers".into()),
+        objective: None,
+        devices,
+        tasks,
+        network: Some(network),
+    })
+    .unwrap()
+}
+
+#[test]
+fn every_solver_honours_transfers_or_refuses() {
+    let mut rng = Lcg(0x7EA5_F3E5);
+    let options = SolveOptions {
+        time_limit: Some(Duration::from_millis(200)),
+        ..SolveOptions::default()
+    };
+    for case in 0..4 {
+        let base = random_instance(&mut rng);
+        assert!(base.has_transfers());
+        for objective in [
+            hetsched::Objective::Makespan,
+            hetsched::Objective::WeightedCompletion,
+            hetsched::Objective::WeightedTardiness,
+        ] {
+            let inst = base.clone().with_objective(objective);
+            for solver in hetsched::solve::all() {
+                match solver.solve(&inst, &options) {
+                    Ok(report) => {
+                        let s = report.schedule.expect("a schedule");
+                        let v = s.violations(&inst);
+                        assert!(
+                            v.is_empty(),
+                            "case {case} {objective} {}: {v:?}",
+                            solver.name()
+                        );
+                        assert_eq!(report.value, Some(s.value(&inst)));
+                    }
+                    Err(Error::Unsupported { what, feature, .. }) => {
+                        assert_eq!(solver.name(), "milp");
+                        assert_eq!(what, "milp");
+                        assert!(feature.contains("data transfers"));
+                    }
+                    Err(e) => panic!("case {case} {}: {e}", solver.name()),
+                }
+            }
+        }
+        // The online simulator refuses too (rather than ignore the delays).
+        let (mut fcfs, _) = hetsched::sim::by_name("fcfs").unwrap();
+        let e = hetsched::sim::simulate(&base, fcfs.as_mut(), &Default::default()).unwrap_err();
+        assert!(e.to_string().contains("data transfers"), "{e}");
+        assert!(e.is_bad_input());
+    }
+}
+
+#[test]
+fn the_checker_names_each_edge_too_short_for_its_transfer() {
+    let data: InstanceData = serde_json::from_str(
+        r#"{"network": {"latency": 1, "bandwidth": 2},
+            "devices": [{"id": "gpu"}, {"id": "cpu"}],
+            "tasks": [{"id": "a", "work": 2}, {"id": "b", "work": 2},
+                      {"id": "c", "work": 1, "after": [{"task": "a", "data": 4}, {"task": "b", "data": 4}, "a"]}]}"#,
+    )
+    .unwrap();
+    let inst = Instance::new(data).unwrap();
+    // a on gpu [0, 2), b on cpu [0, 2), c on cpu at 2: b → c is on one device (no transfer), but
+    // a → c needs 1 + 4/2 = 3 after a's end and has 0.
+    let asg = |t, d, s: f64, e: f64| hetsched::Assignment {
+        task: t,
+        device: d,
+        start: s,
+        end: e,
+    };
+    let s = Schedule::new(vec![
+        asg(0, 0, 0.0, 2.0),
+        asg(1, 1, 0.0, 2.0),
+        asg(2, 1, 2.0, 3.0),
+    ]);
+    let v = s.violations(&inst);
+    assert_eq!(
+        v,
+        vec![Violation::Transfer {
+            before: "a".into(),
+            after: "c".into(),
+            from: "gpu".into(),
+            to: "cpu".into(),
+            required: 3.0,
+            actual: 0.0,
+        }]
+    );
+    assert!(v[0].to_string().contains("takes 3"), "{}", v[0]);
+    // At 5 it is feasible.
+    let ok = Schedule::new(vec![
+        asg(0, 0, 0.0, 2.0),
+        asg(1, 1, 0.0, 2.0),
+        asg(2, 1, 5.0, 6.0),
+    ]);
+    assert!(ok.violations(&inst).is_empty());
+}
+
+#[test]
+fn a_v1_file_keeps_its_meaning_with_or_without_a_network() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/instances/examples/ai-cluster.json"
+    );
+    let v1 = hetsched::io::read_instance(path).unwrap();
+    assert!(v1.has_precedence() && !v1.has_transfers());
+    let mut data = v1.to_data();
+    data.network = Some(Network {
+        bandwidth: 0.5,
+        latency: 7.0,
+        links: Vec::new(),
+    });
+    let with_network = Instance::new(data).unwrap();
+    assert!(!with_network.has_transfers());
+    for rule in ["heft", "cpop", "peft", "best-greedy", "min-min"] {
+        let a = solve(rule, &v1, &SolveOptions::default()).unwrap();
+        let b = solve(rule, &with_network, &SolveOptions::default()).unwrap();
+        assert_eq!(a, b, "{rule}");
+    }
+}
+
+#[test]
+fn cli_refuses_milp_and_the_simulator_with_exit_2_and_checks_transfers() {
+    let file = format!("{DIR}/topcuoglu2002-fig2.json");
+    let out = cargo_bin_cmd!("hetsched")
+        .args(["solve", &file, "--solver", "milp"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("milp does not support data transfers"),
+        "{err}"
+    );
+    let out = cargo_bin_cmd!("hetsched")
+        .args(["simulate", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A schedule that ignores the transfers: `check` lists the edges, exit 1.
+    let dir = tempfile::tempdir().unwrap();
+    let sched = dir.path().join("no-transfers.json");
+    let mut asg = Vec::new();
+    let times: BTreeMap<&str, (f64, f64)> =
+        BTreeMap::from([("n1", (0.0, 9.0)), ("n2", (9.0, 22.0))]);
+    for (t, (s, e)) in &times {
+        asg.push(format!(
+            r#"{{"task": "{t}", "device": "{}", "start": {s}, "end": {e}}}"#,
+            if *t == "n1" { "P3" } else { "P1" }
+        ));
+    }
+    std::fs::write(&sched, format!(r#"{{"assignments": [{}]}}"#, asg.join(","))).unwrap();
+    let out = cargo_bin_cmd!("hetsched")
+        .args(["check", &file, sched.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("task 'n2' on device 'P1' starts 0 after its predecessor 'n1' ends on device 'P3', but the data transfer between them takes 18"),
+        "{text}"
+    );
+}
+
+/// The transfer examples of docs/format.md are valid instances that every greedy rule plans.
+#[test]
+fn the_documented_transfer_example_is_valid() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+    let mut seen = 0;
+    for block in text.split("```json").skip(1) {
+        let json = block.split("```").next().unwrap();
+        if !json.contains("\"network\"") {
+            continue;
+        }
+        let data: InstanceData = serde_json::from_str(json).unwrap();
+        let inst = Instance::new(data).unwrap();
+        assert!(inst.has_transfers());
+        // prep → train between a GPU and the CPU: 0.5 + 400 / 10 (no link names that pair).
+        assert_eq!(inst.edge_transfer(1, 0, 2, 1), 40.5);
+        // h100-0 – cpu-0: the id + kind link; two GPUs: the kind link.
+        assert_eq!(inst.edge_transfer(1, 0, 2, 0), 0.5 + 16.0);
+        assert_eq!(inst.edge_transfer(1, 0, 1, 0), 0.01 + 4.0);
+        for rule in ["heft", "cpop", "peft", "best-greedy"] {
+            let s = solve(rule, &inst, &SolveOptions::default()).unwrap();
+            assert!(s.violations(&inst).is_empty(), "{rule}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 1);
+}

@@ -1,4 +1,5 @@
 use super::classes::{device_classes, time_on};
+use super::graph::{precedence, topological_order};
 use super::network::{self, Network, Transfers};
 use super::resources::Resources;
 use super::{Device, InstanceData, Objective, Task};
@@ -281,28 +282,7 @@ impl Instance {
 
         // Precedence lists (deduplicated; a repeated edge keeps its largest data) and a
         // topological order.
-        let mut preds = vec![Vec::new(); n];
-        let mut succs = vec![Vec::new(); n];
-        let mut pred_data: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
-        for (t, task) in tasks.iter().enumerate() {
-            for p in &task.after {
-                let pi = task_index[&p.task];
-                match preds[t].iter().position(|&q| q == pi) {
-                    Some(k) => {
-                        let old = pred_data[t][k];
-                        pred_data[t][k] = match (old, p.data) {
-                            (Some(x), Some(y)) => Some(x.max(y)),
-                            (x, y) => x.or(y),
-                        };
-                    }
-                    None => {
-                        preds[t].push(pi);
-                        succs[pi].push(t);
-                        pred_data[t].push(p.data);
-                    }
-                }
-            }
-        }
+        let (preds, succs, pred_data) = precedence(&tasks, &task_index);
         let any_data = pred_data.iter().flatten().any(Option::is_some);
         let transfers = (any_data || network.is_some()).then(|| {
             let mut succ_data: Vec<Vec<Option<f64>>> = vec![Vec::new(); n];
@@ -704,46 +684,6 @@ fn check_keyed(
         let min = if non_negative { Some(0.0) } else { None };
         check_number(report, what, &format!("{field}['{key}']"), v, min, false);
     }
-}
-
-/// Kahn's algorithm with ties broken by index; on a cycle, returns the tasks on one cycle.
-fn topological_order(preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
-    let n = preds.len();
-    let mut indeg: Vec<usize> = preds.iter().map(|p| p.len()).collect();
-    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
-        .filter(|&t| indeg[t] == 0)
-        .map(std::cmp::Reverse)
-        .collect();
-    let mut order = Vec::with_capacity(n);
-    while let Some(std::cmp::Reverse(t)) = heap.pop() {
-        order.push(t);
-        for &s in &succs[t] {
-            indeg[s] -= 1;
-            if indeg[s] == 0 {
-                heap.push(std::cmp::Reverse(s));
-            }
-        }
-    }
-    if order.len() == n {
-        return Ok(order);
-    }
-    // Every task left has a predecessor left: walk predecessors until a task repeats.
-    let left: Vec<bool> = indeg.iter().map(|&k| k > 0).collect();
-    let start = (0..n).find(|&t| left[t]).expect("a task is left");
-    let mut seen_at = vec![usize::MAX; n];
-    let mut path = Vec::new();
-    let mut t = start;
-    while seen_at[t] == usize::MAX {
-        seen_at[t] = path.len();
-        path.push(t);
-        t = *preds[t]
-            .iter()
-            .find(|&&p| left[p])
-            .expect("left task has a left predecessor");
-    }
-    let mut cycle = path[seen_at[t]..].to_vec();
-    cycle.reverse(); // predecessor-first: a -> b means b is after a
-    Err(cycle)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! predecessor/successor lists and a topological order.
 
 mod classes;
+mod graph;
 mod instance;
 mod network;
 mod objective;

@@ -1,7 +1,7 @@
 //! Reading and writing files: instances (JSON or TOML), schedules (JSON), and external formats
 //! (Braun et al. ETC matrices, OR-Library generalized assignment and single-machine weighted
 //! tardiness files, PSPLIB single-mode RCPSP files, Gavel deep-learning traces with measured GPU
-//! throughputs).
+//! throughputs, Standard Task Graph Set files).
 
 pub mod etc;
 pub mod gavel;
@@ -9,6 +9,7 @@ pub mod orlib_gap;
 pub mod orlib_wt;
 pub mod psplib;
 mod schedule_file;
+pub mod stg;
 
 pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile, metrics_record};
 

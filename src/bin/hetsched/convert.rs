@@ -2,7 +2,7 @@ use crate::Outcome;
 use anyhow::Result;
 use hetsched::Error;
 use hetsched::InstanceData;
-use hetsched::io::{self, etc, gavel, orlib_gap, orlib_wt, psplib};
+use hetsched::io::{self, etc, gavel, orlib_gap, orlib_wt, psplib, stg};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -19,6 +19,9 @@ enum From {
     /// Gavel job trace (10 tab-separated fields per job), with --throughputs: one device per node,
     /// jobs demanding GPUs, times from measured throughputs.
     Gavel,
+    /// Standard Task Graph Set file (.stg), with --machines P: P identical processors, one task
+    /// per real task, the entry and exit dummies dropped.
+    Stg,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -36,7 +39,8 @@ pub struct Args {
     from: From,
     /// Input file.
     file: PathBuf,
-    /// Number of machines (devices), required when the file has no header.
+    /// Number of machines (devices): for ETC files, required when the file has no header; for
+    /// STG files, the identical processors (required).
     #[arg(long, short)]
     machines: Option<usize>,
     /// For files holding several problems (OR-Library): which one, from 1.
@@ -99,15 +103,21 @@ fn pick_problem(
 
 pub fn run(args: Args) -> Result<Outcome> {
     // An option that does not apply to the input format is an error, not silently ignored.
-    let (etc, gap, wt, gv) = (
+    let (etc, gap, wt, gv, tg) = (
         matches!(args.from, From::Etc),
         matches!(args.from, From::OrlibGap),
         matches!(args.from, From::OrlibWt),
         matches!(args.from, From::Gavel),
+        matches!(args.from, From::Stg),
     );
     for (given, applies, flag, formats) in [
         (args.jobs.is_some(), wt, "--jobs", "--from orlib-wt"),
-        (args.machines.is_some(), etc, "--machines", "--from etc"),
+        (
+            args.machines.is_some(),
+            etc || tg,
+            "--machines",
+            "--from etc and stg",
+        ),
         (args.sense.is_some(), gap, "--sense", "--from orlib-gap"),
         (
             args.problem.is_some(),
@@ -165,6 +175,15 @@ pub fn run(args: Args) -> Result<Outcome> {
             args.problem,
         )?,
         From::Psplib => psplib::read(&args.file)?,
+        From::Stg => {
+            let processors = args.machines.ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: --from stg needs the number of identical processors: --machines P",
+                    args.file.display()
+                ))
+            })?;
+            stg::read(&args.file, processors)?
+        }
         From::Gavel => {
             let throughputs = args.throughputs.as_deref().ok_or_else(|| {
                 Error::Usage(format!(

@@ -5,10 +5,10 @@ use super::draw::{
     apportion, draw_count, draw_dues, estimated_makespan, fastest, round1, round2, uniform,
 };
 use super::{
-    Family, GeneratorParams, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES, STREAM_RELEASES,
-    STREAM_TASKS, STREAM_WORKFLOWS,
+    Family, GeneratorParams, STREAM_DATA, STREAM_DEVICES, STREAM_DUES, STREAM_EDGES,
+    STREAM_RELEASES, STREAM_TASKS, STREAM_WORKFLOWS,
 };
-use crate::model::{Device, Task};
+use crate::model::{After, Device, Task};
 use crate::solve::meta::rng_stream;
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -115,6 +115,18 @@ impl TaskType {
             TaskType::Inference => uniform(rng, 2.0, 40.0),
             TaskType::Preprocessing => uniform(rng, 4.0, 128.0),
         }
+    }
+
+    /// Data (GB) a task of this type sends to each successor: preprocessing its shards,
+    /// training a checkpoint, fine-tuning adapted weights, inference its results.
+    fn draw_data(self, rng: &mut ChaCha8Rng) -> f64 {
+        let (lo, hi) = match self {
+            TaskType::Preprocessing => (1.0, 50.0),
+            TaskType::Training => (5.0, 150.0),
+            TaskType::FineTuning => (1.0, 30.0),
+            TaskType::Inference => (0.01, 1.0),
+        };
+        round2(uniform(rng, lo, hi)).max(0.01)
     }
 
     fn draw_weight(self, rng: &mut ChaCha8Rng) -> f64 {
@@ -306,6 +318,18 @@ pub(super) fn cluster(params: &GeneratorParams, seed: u64) -> (Vec<Device>, Vec<
     let ids: Vec<String> = drafts.iter().map(|d| d.task.id.clone()).collect();
     for (d, p) in drafts.iter_mut().zip(&preds) {
         d.task.after = p.iter().map(|&u| ids[u].clone()).map(Into::into).collect();
+    }
+    // pipeline with a CCR: every edge carries the data its predecessor sends, drawn from a
+    // stream of its own (in file order), so nothing else changes.
+    if family == Family::Pipeline && params.ccr.is_some() {
+        let mut rng = rng_stream(seed, STREAM_DATA);
+        let types: Vec<TaskType> = drafts.iter().map(|d| d.ty).collect();
+        for (d, p) in drafts.iter_mut().zip(&preds) {
+            d.task.after = p
+                .iter()
+                .map(|&u| After::with_data(ids[u].clone(), types[u].draw_data(&mut rng)))
+                .collect();
+        }
     }
 
     // Due dates, by stage so that predecessors come first:

@@ -90,6 +90,7 @@ const STREAM_EDGES: u64 = 3;
 const STREAM_DUES: u64 = 4;
 const STREAM_WORKFLOWS: u64 = 5;
 const STREAM_USERS: u64 = 6;
+const STREAM_DATA: u64 = 7;
 
 /// The kind of workload a generator produces.
 ///
@@ -186,13 +187,24 @@ pub fn generate(params: &GeneratorParams, seed: u64) -> Result<InstanceData, Err
             task.user = Some(format!("u{}", 1 + rng.random_range(0..params.users)));
         }
     }
-    Ok(InstanceData {
+    let mut data = InstanceData {
         name: Some(params.instance_name(seed)),
         objective: Some(objective.name().to_string()),
         devices,
         tasks,
         network: None,
-    })
+    };
+    // pipeline with a CCR: the edges carry data (drawn in `cluster`); one network bandwidth
+    // makes the ratio exact. Without edges there is no ratio to reach, and no network.
+    if let Some(ccr) = params.ccr
+        && data
+            .tasks
+            .iter()
+            .any(|t| t.after.iter().any(|a| a.data.is_some()))
+    {
+        data.set_ccr(ccr)?;
+    }
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -78,6 +78,13 @@ pub struct GeneratorParams {
     /// GPUs. At least 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpus_per_node: Option<usize>,
+    /// `pipeline` only: the communication-to-computation ratio. When given, every edge carries
+    /// the data (GB) its predecessor sends and the instance gets a network whose bandwidth makes
+    /// the mean transfer time of an edge (between two distinct devices) R times the mean task
+    /// time (see [`Instance::ccr`](crate::Instance::ccr)). `None` (the default): plain edges,
+    /// no network. Range (0, 1000].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ccr: Option<f64>,
 }
 
 fn is_zero(x: &usize) -> bool {
@@ -119,6 +126,7 @@ impl GeneratorParams {
             users: 0,
             gpu_counts: GpuCounts::Multi,
             gpus_per_node: None,
+            ccr: None,
         };
         match family {
             Family::AiCluster => base,
@@ -265,6 +273,20 @@ impl GeneratorParams {
             if !(rate.is_finite() && rate > 0.0 && rate <= 1e6) {
                 problems.push(format!(
                     "the arrival rate must be in (0, 1000000] jobs per hour, got {rate}"
+                ));
+            }
+        }
+        if let Some(ccr) = self.ccr {
+            if self.family != Family::Pipeline {
+                problems.push(format!(
+                    "a communication-to-computation ratio applies to the pipeline family only, \
+                     not {}",
+                    self.family
+                ));
+            }
+            if !(ccr.is_finite() && ccr > 0.0 && ccr <= 1000.0) {
+                problems.push(format!(
+                    "the communication-to-computation ratio must be in (0, 1000], got {ccr}"
                 ));
             }
         }

@@ -1,8 +1,10 @@
 //! Reading and writing files: instances (JSON or TOML), schedules (JSON), and external formats
 //! (Braun et al. ETC matrices, OR-Library generalized assignment and single-machine weighted
 //! tardiness files, PSPLIB single-mode RCPSP files, Gavel deep-learning traces with measured GPU
-//! throughputs, Standard Task Graph Set files).
+//! throughputs, Standard Task Graph Set files, WfCommons and Pegasus DAX scientific workflows
+//! mapped onto a device set).
 
+pub mod dax;
 pub mod etc;
 pub mod gavel;
 pub mod orlib_gap;
@@ -10,6 +12,8 @@ pub mod orlib_wt;
 pub mod psplib;
 mod schedule_file;
 pub mod stg;
+pub mod wfcommons;
+pub mod workflow;
 
 pub use schedule_file::{AssignmentRecord, MetricsRecord, ScheduleFile, metrics_record};
 

@@ -5,6 +5,7 @@
 //! devices by index, one processing-time matrix with `f64::INFINITY` marking ineligible pairs,
 //! predecessor/successor lists and a topological order.
 
+mod ccr;
 mod classes;
 mod graph;
 mod instance;

@@ -2,7 +2,8 @@ use crate::Outcome;
 use anyhow::Result;
 use hetsched::Error;
 use hetsched::InstanceData;
-use hetsched::io::{self, etc, gavel, orlib_gap, orlib_wt, psplib, stg};
+use hetsched::io::workflow::{self, Platform};
+use hetsched::io::{self, dax, etc, gavel, orlib_gap, orlib_wt, psplib, stg, wfcommons};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -22,6 +23,12 @@ enum From {
     /// Standard Task Graph Set file (.stg), with --machines P: P identical processors, one task
     /// per real task, the entry and exit dummies dropped.
     Stg,
+    /// WfCommons workflow instance (WfFormat 1.5 JSON): tasks with runtimes (s), edges with the
+    /// files they pass (MB), mapped onto --devices (default: 4 CPUs, 2 GPUs of speed 4).
+    Wfcommons,
+    /// Pegasus DAX workflow (XML): jobs with runtimes (s), edges with the files they pass (MB),
+    /// mapped onto --devices (default: 4 CPUs, 2 GPUs of speed 4).
+    Dax,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -63,8 +70,30 @@ pub struct Args {
     /// Gavel: GPUs per node; a type with N GPUs gets ceil(N / G) nodes, the last holding the rest.
     #[arg(long, value_name = "G")]
     gpus_per_node: Option<usize>,
+    /// WfCommons, DAX: the devices file (TOML, or JSON): `devices` as in instance files, an
+    /// optional `network` (MB/s, s) and `speeds` rules (docs/import.md). Default: cpu-0..3 of
+    /// speed 1, gpu-0..1 of speed 4, 125 MB/s.
+    #[arg(long, value_name = "FILE")]
+    devices: Option<PathBuf>,
+    /// WfCommons, DAX: the network's bandwidth between devices no link joins, in MB/s
+    /// (default: the devices file's, else 125).
+    #[arg(long, value_name = "MB/S", allow_negative_numbers = true)]
+    bandwidth: Option<f64>,
+    /// WfCommons, DAX: the network's latency between devices no link joins, in seconds
+    /// (default: the devices file's, else 0).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    latency: Option<f64>,
+    /// WfCommons, DAX: scale every bandwidth so that the communication-to-computation ratio
+    /// (mean transfer time of the edges with data ÷ mean task time) is R.
+    #[arg(
+        long,
+        value_name = "R",
+        allow_negative_numbers = true,
+        conflicts_with = "bandwidth"
+    )]
+    ccr: Option<f64>,
     /// Instance name (default: the file name; for OR-Library files `<file stem>-<problem>`; for
-    /// PSPLIB and Gavel files the file stem).
+    /// PSPLIB, Gavel, WfCommons and DAX files the file stem).
     #[arg(long)]
     name: Option<String>,
     /// Write the instance here instead of standard output.
@@ -101,6 +130,59 @@ fn pick_problem(
     Ok(all.swap_remove(k - 1))
 }
 
+const WORKFLOWS: &str = "--from wfcommons and dax";
+
+/// A WfCommons or DAX workflow mapped onto the devices, with the network options applied.
+fn convert_workflow(args: &Args) -> Result<InstanceData> {
+    let wf = match args.from {
+        From::Wfcommons => wfcommons::read(&args.file)?,
+        _ => dax::read(&args.file)?,
+    };
+    let platform = match &args.devices {
+        Some(path) => Platform::read(path)?,
+        None => Platform::default_set(),
+    };
+    for (i, uses) in platform.rule_uses(&wf).into_iter().enumerate() {
+        if uses == 0 {
+            eprintln!(
+                "note: speed rule #{} (tasks '{}', kind '{}') applies to no task of {}",
+                i + 1,
+                platform.speeds[i].tasks,
+                platform.speeds[i].kind,
+                args.file.display()
+            );
+        }
+    }
+    let name = args.file.file_stem().map_or_else(
+        || "workflow".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let mut data = workflow::to_instance(&wf, &platform, &name)?;
+    let network = data.network.get_or_insert_with(Default::default);
+    if let Some(b) = args.bandwidth {
+        network.bandwidth = b;
+    }
+    if let Some(l) = args.latency {
+        network.latency = l;
+    }
+    // Errors name the workflow file, and the devices file when one is given.
+    let source = match &args.devices {
+        Some(d) => PathBuf::from(format!("{} on {}", args.file.display(), d.display())),
+        None => args.file.clone(),
+    };
+    hetsched::Instance::new(data.clone()).map_err(|e| e.in_file(&source))?;
+    if let Some(r) = args.ccr {
+        data.set_ccr(r)
+            .map_err(|e| Error::Usage(format!("{}: --ccr {r}: {e}", source.display())))?;
+    }
+    eprintln!(
+        "{}: {}",
+        args.file.display(),
+        workflow::summary(&data).map_err(|e| e.in_file(&source))?
+    );
+    Ok(data)
+}
+
 pub fn run(args: Args) -> Result<Outcome> {
     // An option that does not apply to the input format is an error, not silently ignored.
     let (etc, gap, wt, gv, tg) = (
@@ -110,6 +192,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         matches!(args.from, From::Gavel),
         matches!(args.from, From::Stg),
     );
+    let wf = matches!(args.from, From::Wfcommons | From::Dax);
     for (given, applies, flag, formats) in [
         (args.jobs.is_some(), wt, "--jobs", "--from orlib-wt"),
         (
@@ -138,6 +221,10 @@ pub fn run(args: Args) -> Result<Outcome> {
             "--gpus-per-node",
             "--from gavel",
         ),
+        (args.devices.is_some(), wf, "--devices", WORKFLOWS),
+        (args.bandwidth.is_some(), wf, "--bandwidth", WORKFLOWS),
+        (args.latency.is_some(), wf, "--latency", WORKFLOWS),
+        (args.ccr.is_some(), wf, "--ccr", WORKFLOWS),
     ] {
         if given && !applies {
             return Err(Error::Usage(format!("{flag} only applies to {formats}")).into());
@@ -208,6 +295,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             let jobs = gavel::read_trace(&args.file)?;
             gavel::convert(&jobs, &args.file, &tp, &cluster)?
         }
+        From::Wfcommons | From::Dax => convert_workflow(&args)?,
     };
     if let Some(name) = args.name {
         data.name = Some(name);

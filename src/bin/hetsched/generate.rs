@@ -111,6 +111,11 @@ pub struct Args {
     /// etc: task and machine heterogeneity, as in Braun's names (default hihi).
     #[arg(long, value_enum)]
     heterogeneity: Option<HeterogeneityArg>,
+    /// pipeline: edges carry data (GB) and a network's bandwidth makes the
+    /// communication-to-computation ratio (mean transfer time ÷ mean task time) R; default: plain
+    /// edges, no network.
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    ccr: Option<f64>,
     /// Write the instance here instead of standard output.
     #[arg(long, conflicts_with = "out_dir")]
     out: Option<PathBuf>,
@@ -141,6 +146,7 @@ impl Args {
             (self.gpu_counts.is_some(), "--gpu-counts"),
             (self.gpus_per_node.is_some(), "--gpus-per-node"),
         ];
+        let ccr = (self.ccr.is_some() && family != Family::Pipeline, "--ccr");
         let unused: Vec<&str> = match family {
             Family::Etc => vec![
                 trace_only[0],
@@ -176,6 +182,7 @@ impl Args {
             ],
         }
         .into_iter()
+        .chain([ccr])
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
         if !unused.is_empty() {
@@ -211,6 +218,7 @@ impl Args {
             };
         }
         p.gpus_per_node = self.gpus_per_node;
+        p.ccr = self.ccr;
         if let Some(u) = self.users {
             p.users = u;
         }

@@ -41,7 +41,7 @@ enum Command {
     /// reference values in one table.
     Bench(bench::Args),
     /// Convert an external format (Braun ETC matrix, OR-Library GAP or weighted tardiness, PSPLIB
-    /// project, Gavel trace) into an instance file.
+    /// project, Gavel trace, WfCommons or Pegasus DAX workflow) into an instance file.
     Convert(convert::Args),
     /// Generate a seeded random instance: ai-cluster, etc, pipeline, gpu-cluster or trace family.
     ///

@@ -1,18 +1,20 @@
-//! Task graphs with data transfers (issue 13, phase 1): the published HEFT / CPOP / PEFT values
-//! on the bundled reference examples, every solver's schedule on random graphs with transfers
-//! through the checker (or a clear refusal), the checker's transfer violations, v1 meaning kept,
-//! and the CLI's exit codes.
+//! Task graphs with data transfers (issue 13): the published HEFT / CPOP / PEFT values on the
+//! bundled reference examples, the MILP's proven optima there and against exhaustive search on
+//! small graphs, every solver's schedule on random graphs with transfers through the checker (or
+//! a clear refusal), the checker's transfer violations, v1 meaning kept, and the CLI's exit codes.
 
 mod common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use common::Rng as Lcg;
 use hetsched::model::{After, Link};
+use hetsched::solve::milp::{Formulation, Milp};
 use hetsched::{
-    Device, Error, Instance, InstanceData, Network, Schedule, SolveOptions, Task, Violation,
+    Device, Error, Instance, InstanceData, Network, Schedule, SolveOptions, Solver, Status, Task,
+    Violation,
 };
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dag-comm");
 
@@ -87,10 +89,121 @@ fn local_search_reaches_the_computed_optima() {
     }
 }
 
+#[test]
+fn milp_proves_the_optima_of_the_reference_graphs() {
+    // Topcuoglu et al.'s graph: 73; the PEFT paper's graph: 113 (branch and bound, README).
+    let optima: Vec<_> = references()
+        .into_iter()
+        .filter(|r| r.1 == "optimum")
+        .collect();
+    assert_eq!(optima.len(), 2);
+    for (file, _, value) in optima {
+        let inst = hetsched::io::read_instance(format!("{DIR}/{file}")).unwrap();
+        let started = Instant::now();
+        let report = Milp::default()
+            .solve(&inst, &SolveOptions::default())
+            .unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        let message = report.message.clone().unwrap_or_default();
+        eprintln!(
+            "{file}: milp {:?} in {seconds:.2} s ({message})",
+            report.value
+        );
+        let s = report.schedule.expect("a schedule");
+        assert!(s.violations(&inst).is_empty(), "{file}");
+        assert_eq!(report.status, Status::Optimal, "{file}: {message}");
+        assert_eq!(report.value, Some(value), "{file}: {message}");
+        assert_eq!(s.value(&inst), value, "{file}");
+        assert!(
+            report.bound.is_some_and(|b| b >= value - 1e-6),
+            "{file}: {message}"
+        );
+        assert!(message.contains("formulation disjunctive"), "{message}");
+    }
+}
+
+/// The best makespan or Σw·C over every device choice and every task order, each through the
+/// builder: some order of the starts of an optimal schedule rebuilds it no later, so this is
+/// the optimum.
+fn exhaustive_optimum(inst: &Instance) -> f64 {
+    let n = inst.num_tasks();
+    let mut best = f64::INFINITY;
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut orders = Vec::new();
+    permutations(&mut order, 0, &mut orders);
+    let mut device_of = vec![0usize; n];
+    let choices: usize = (0..n).map(|t| inst.eligible(t).len()).product();
+    for mut code in 0..choices {
+        for (t, d) in device_of.iter_mut().enumerate() {
+            let e = inst.eligible(t);
+            *d = e[code % e.len()];
+            code /= e.len();
+        }
+        for o in &orders {
+            if let Ok(s) = hetsched::schedule::build(inst, o, &device_of) {
+                best = best.min(s.value(inst));
+            }
+        }
+    }
+    best
+}
+
+fn permutations(v: &mut [usize], k: usize, out: &mut Vec<Vec<usize>>) {
+    if k == v.len() {
+        out.push(v.to_vec());
+        return;
+    }
+    for i in k..v.len() {
+        v.swap(k, i);
+        permutations(v, k + 1, out);
+        v.swap(k, i);
+    }
+}
+
+#[test]
+fn milp_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
+    // Links of three costs (GPU–GPU fast, d0–CPU slow, the rest the default), so the per-device
+    // transfer rows are exercised, not only the aggregated one.
+    let mut rng = Lcg(0x5EED_0013);
+    for case in 0..3 {
+        let base = random_graph(&mut rng, 3, Some(5));
+        for objective in [
+            hetsched::Objective::Makespan,
+            hetsched::Objective::WeightedCompletion,
+        ] {
+            let inst = base.clone().with_objective(objective);
+            let best = exhaustive_optimum(&inst);
+            for warm in [true, false] {
+                let milp = Milp {
+                    formulation: Some(Formulation::Disjunctive),
+                    warm_start: warm,
+                    ..Milp::default()
+                };
+                let report = milp.solve(&inst, &SolveOptions::default()).unwrap();
+                let s = report.schedule.expect("a schedule");
+                assert!(s.violations(&inst).is_empty(), "case {case} {objective}");
+                assert_eq!(report.status, Status::Optimal, "case {case} {objective}");
+                let v = s.value(&inst);
+                assert!(
+                    (v - best).abs() <= 1e-6 * best.max(1.0),
+                    "case {case} {objective} warm {warm}: milp {v}, exhaustive {best}: {:?}",
+                    report.message
+                );
+            }
+        }
+    }
+}
+
 /// A random task graph with transfers: 8–14 tasks on 3–4 devices of two kinds, edges with and
 /// without data, a network with a default, a kind-to-kind link and an id-to-kind link.
 fn random_instance(rng: &mut Lcg) -> Instance {
     let m = 3 + rng.below(2) as usize;
+    random_graph(rng, m, None)
+}
+
+/// A random task graph on `m` devices with `n` tasks (8–14, drawn, when `None`); see
+/// [`random_instance`].
+fn random_graph(rng: &mut Lcg, m: usize, n: Option<usize>) -> Instance {
     let devices: Vec<Device> = (0..m)
         .map(|d| Device {
             kind: Some(if d % 2 == 0 { "gpu" } else { "cpu" }.into()),
@@ -99,7 +212,7 @@ fn random_instance(rng: &mut Lcg) -> Instance {
             ..Device::new(format!("d{d}"))
         })
         .collect();
-    let n = 8 + rng.below(7) as usize;
+    let n = n.unwrap_or_else(|| 8 + rng.below(7) as usize);
     let tasks: Vec<Task> = (0..n)
         .map(|t| {
             let mut after: Vec<After> = Vec::new();
@@ -154,7 +267,7 @@ fn random_instance(rng: &mut Lcg) -> Instance {
 }
 
 #[test]
-fn every_solver_honours_transfers_or_refuses() {
+fn every_solver_honours_transfers() {
     let mut rng = Lcg(0x7EA5_F3E5);
     let options = SolveOptions {
         time_limit: Some(Duration::from_millis(200)),
@@ -169,24 +282,32 @@ fn every_solver_honours_transfers_or_refuses() {
             hetsched::Objective::WeightedTardiness,
         ] {
             let inst = base.clone().with_objective(objective);
+            let heft = solve("heft", &inst, &options).unwrap().value(&inst);
             for solver in hetsched::solve::all() {
-                match solver.solve(&inst, &options) {
-                    Ok(report) => {
-                        let s = report.schedule.expect("a schedule");
-                        let v = s.violations(&inst);
+                // Every solver honours transfers now, the MILP included.
+                let report = solver
+                    .solve(&inst, &options)
+                    .unwrap_or_else(|e| panic!("case {case} {}: {e}", solver.name()));
+                let s = report.schedule.expect("a schedule");
+                let v = s.violations(&inst);
+                assert!(
+                    v.is_empty(),
+                    "case {case} {objective} {}: {v:?}",
+                    solver.name()
+                );
+                assert_eq!(report.value, Some(s.value(&inst)));
+                if solver.name() == "milp" {
+                    let value = s.value(&inst);
+                    assert!(
+                        value <= heft + 1e-9,
+                        "case {case} {objective}: milp {value} > heft {heft}"
+                    );
+                    if let Some(b) = report.bound {
                         assert!(
-                            v.is_empty(),
-                            "case {case} {objective} {}: {v:?}",
-                            solver.name()
+                            b <= value + 1e-9,
+                            "case {case} {objective}: bound {b} > {value}"
                         );
-                        assert_eq!(report.value, Some(s.value(&inst)));
                     }
-                    Err(Error::Unsupported { what, feature, .. }) => {
-                        assert_eq!(solver.name(), "milp");
-                        assert_eq!(what, "milp");
-                        assert!(feature.contains("data transfers"));
-                    }
-                    Err(e) => panic!("case {case} {}: {e}", solver.name()),
                 }
             }
         }
@@ -267,16 +388,32 @@ fn a_v1_file_keeps_its_meaning_with_or_without_a_network() {
 }
 
 #[test]
-fn cli_refuses_milp_and_the_simulator_with_exit_2_and_checks_transfers() {
+fn cli_solves_milp_refuses_the_simulator_with_exit_2_and_checks_transfers() {
     let file = format!("{DIR}/topcuoglu2002-fig2.json");
     let out = cargo_bin_cmd!("hetsched")
         .args(["solve", &file, "--solver", "milp"])
         .output()
         .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("status     optimal"), "{text}");
+    assert!(text.contains("formulation disjunctive"), "{text}");
+    // The time-indexed model has no transfer delays: asked for by name, it refuses (exit 2).
+    let out = cargo_bin_cmd!("hetsched")
+        .args([
+            "solve",
+            &file,
+            "--solver",
+            "milp",
+            "--formulation",
+            "time-indexed",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("milp does not support data transfers"),
+        err.contains("the time-indexed formulation does not support data transfers"),
         "{err}"
     );
     let out = cargo_bin_cmd!("hetsched")

@@ -349,7 +349,9 @@ fn weighted_completion_smith(
 /// S_t ≥ release_t; S_t ≥ a_d x_td; C_k ≤ S_t for k in after(t); for each pair (t, k) that can
 /// share a device, an order variable z (1: t before k) and, per shared device d,
 ///   S_k ≥ S_t + p_td − M (3 − x_td − x_kd − z),   S_t ≥ S_k + p_kd − M (2 − x_td − x_kd + z),
-/// with M = the horizon (latest release/availability + Σ longest times). Objective per the
+/// with M = the horizon (latest release/availability + Σ longest times, + Σ largest transfer
+/// times with transfers); for each edge that carries data, the transfer rows of
+/// `transfers.rs`. Objective per the
 /// instance's objective (Cmax, Σ w C, Σ w T with T_t ≥ C_t − due_t, or the cost sums).
 fn disjunctive(
     inst: &Instance,
@@ -360,7 +362,8 @@ fn disjunctive(
     warm: Option<&Schedule>,
 ) {
     let n = inst.num_tasks();
-    let h = horizon(inst);
+    // Transfers can delay a semi-active schedule's starts by up to Σ_edges τ_max (0 without).
+    let h = horizon(inst) + super::transfers::horizon_extra(inst);
     let big_m = h;
     let warm_end: Vec<f64> = (0..n)
         .map(|t| warm_dev[t].map_or(0.0, |d| warm_start[t] + inst.ptime(t, d)))
@@ -396,6 +399,8 @@ fn disjunctive(
             b.constraints.push(e.leq(0.0));
         }
     }
+    // Data transfers: S_j ≥ C_k + τ(k → j, device of k, device of j) (nothing without them).
+    super::transfers::transfer_rows(inst, b, &start, warm_dev);
     // No overlap on a shared device.
     for t in 0..n {
         for k in t + 1..n {

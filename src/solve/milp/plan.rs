@@ -127,6 +127,14 @@ impl Milp {
                 inst.device(d).id
             ))),
         };
+        // The time-indexed model has no transfer delays: the disjunctive one models them.
+        if inst.has_transfers() {
+            return disjunctive(
+                "auto: data transfers between devices, which the time-indexed model does not \
+                 model"
+                    .into(),
+            );
+        }
         let unit = match exact_unit(inst) {
             Ok(u) => u,
             Err(off) if forced => {

@@ -4,7 +4,7 @@
 use super::formulation::{self, Formulation};
 use super::grid::{self, Cells, Grid, Horizon};
 use super::model::{self, Built};
-use super::propagate::{Outcome, destructive_bound, propagate};
+use super::propagate::{Outcome, destructive_bound, load_bound, propagate};
 use super::{Milp, exact_unit, price, time_indexed};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -177,21 +177,31 @@ impl Milp {
             let quick = deadline.map(|d| now + d.saturating_duration_since(now) / 3);
             let bound = destructive_bound(inst, &grid, &windows, quick);
             lower_bound = Some(bound as f64 * grid.unit);
-            match propagate(inst, &grid, &mut windows, deadline, true) {
-                Outcome::Refuted(why) => refuted = Some(why),
-                Outcome::Found(starts) => found = schedule_from_starts(inst, &grid, &starts),
-                Outcome::Open(nodes) => {
-                    searched = format!(
-                        "; propagation kept {} of {before} start columns, refuted every \
+            let top = windows.lct.iter().copied().max().unwrap_or(0);
+            let load = load_bound(inst, &grid).filter(|&load| load > top);
+            if let Some(load) = load {
+                // No schedule ends by the strict model's horizon: the known one is optimal.
+                refuted = Some(format!(
+                    "the devices cannot do the work before {} (load bound)",
+                    load as f64 * grid.unit
+                ));
+            } else {
+                match propagate(inst, &grid, &mut windows, deadline, true) {
+                    Outcome::Refuted(why) => refuted = Some(why),
+                    Outcome::Found(starts) => found = schedule_from_starts(inst, &grid, &starts),
+                    Outcome::Open(nodes) => {
+                        searched = format!(
+                            "; propagation kept {} of {before} start columns, refuted every \
                          makespan below {}{}",
-                        windows.cells(&grid, inst),
-                        bound as f64 * grid.unit,
-                        if nodes > 0 {
-                            format!(", its search undecided after {nodes} nodes")
-                        } else {
-                            String::new()
-                        }
-                    );
+                            windows.cells(&grid, inst),
+                            bound as f64 * grid.unit,
+                            if nodes > 0 {
+                                format!(", its search undecided after {nodes} nodes")
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
                 }
             }
         }

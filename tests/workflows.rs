@@ -459,3 +459,27 @@ fn bad_workflows_and_options_exit_2_naming_the_problem() {
         &["--ccr only applies to --from wfcommons and dax"],
     );
 }
+
+#[test]
+fn the_ccr_bench_set_is_the_bundled_workflows_converted_at_their_ratio() {
+    for (format, file, _, _) in WORKFLOWS {
+        let stem = file.rsplit_once('.').unwrap().0;
+        for ccr in ["0.1", "1", "10"] {
+            let name = format!("{stem}-ccr{ccr}");
+            let source = Path::new(DIR).join(file);
+            let converted = convert(format, &source, &["--ccr", ccr, "--name", &name]);
+            let path = Path::new(DIR).join("ccr").join(format!("{name}.json"));
+            let shipped: InstanceData =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert_eq!(
+                serde_json::to_value(&converted).unwrap(),
+                serde_json::to_value(&shipped).unwrap(),
+                "{name}"
+            );
+            let inst = Instance::new(shipped).unwrap();
+            let ratio = inst.ccr().unwrap();
+            let asked: f64 = ccr.parse().unwrap();
+            assert!(close(ratio, asked), "{name}: CCR {ratio}");
+        }
+    }
+}

@@ -3,7 +3,10 @@
 //! Every file in `tests/bad_inputs/` (except its README) has exactly one problem; the table below
 //! says which words the error message must contain for it.
 
-use assert_cmd::cargo::cargo_bin_cmd;
+mod common;
+
+use common::run;
+
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -188,23 +191,6 @@ fn instance(name: &str) -> PathBuf {
         .join("instances")
         .join("examples")
         .join(name)
-}
-
-/// Run the binary with `args`; return (exit code, stdout, stderr).
-fn run<I, S>(args: I) -> (Option<i32>, String, String)
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let output = cargo_bin_cmd!("hetsched")
-        .args(args)
-        .output()
-        .expect("run hetsched");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 /// Assert a usage error: exit code 2, no panic, and stderr containing every `expect` string.

@@ -4,6 +4,10 @@
 //! `instances/gavel`): what the files become, that every shipped file loads, that no schedule
 //! beats a proven optimum, and bad input through the command line (exit 2, the file named).
 
+mod common;
+
+use common::run;
+
 use hetsched::bench::set::InstanceSet;
 use hetsched::io::{gavel, psplib};
 use hetsched::solve::{self, SolveOptions};
@@ -11,7 +15,6 @@ use hetsched::{Instance, InstanceData};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,23 +26,6 @@ fn j30() -> PathBuf {
 
 fn gavel_dir() -> PathBuf {
     root().join("instances/gavel")
-}
-
-/// Run the binary with `args`; return (exit code, stdout, stderr).
-fn run<I, S>(args: I) -> (Option<i32>, String, String)
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let output = Command::new(env!("CARGO_BIN_EXE_hetsched"))
-        .args(args)
-        .output()
-        .expect("run hetsched");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 /// `args` must exit 2 without a panic and print nothing on standard output, with one line on

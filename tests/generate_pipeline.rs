@@ -4,20 +4,10 @@
 
 use hetsched::generate::{Family, GeneratorParams, generate};
 use hetsched::{After, Instance, InstanceData, SolveOptions};
-use std::process::Command;
 
-/// Run the binary with `args`; return (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_hetsched"))
-        .args(args)
-        .output()
-        .expect("run hetsched");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod common;
+
+use common::run;
 
 /// The generated instance without its data volumes and network.
 fn stripped(mut data: InstanceData) -> InstanceData {
@@ -94,7 +84,7 @@ fn pipeline_ccr_adds_data_and_a_network_and_nothing_else() {
 fn generate_ccr_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.json");
-    let (code, _, stderr) = run(&[
+    let (code, _, stderr) = run([
         "generate",
         "--family",
         "pipeline",
@@ -122,7 +112,7 @@ fn generate_ccr_on_the_command_line() {
             "{solver}"
         );
     }
-    let (code, stdout, stderr) = run(&[
+    let (code, stdout, stderr) = run([
         "generate",
         "--family",
         "ai-cluster",
@@ -139,7 +129,7 @@ fn generate_ccr_on_the_command_line() {
         "{stderr}"
     );
     // Without --ccr the pipeline file has no data and no network.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = run([
         "generate",
         "--family",
         "pipeline",

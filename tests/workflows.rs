@@ -3,10 +3,13 @@
 //! accepted by the checker), edge data summed by hand on tiny files, devices files with speed
 //! rules, `--ccr` reaching the asked ratio, and bad input (exit 2, the problem named).
 
+mod common;
+
+use common::run;
+
 use hetsched::{Instance, InstanceData, SolveOptions};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/workflows");
 
@@ -16,23 +19,6 @@ const WORKFLOWS: [(&str, &str, usize, usize); 4] = [
     ("dax", "Montage_25.xml", 25, 45),
     ("dax", "CyberShake_30.xml", 30, 52),
 ];
-
-/// Run the binary with `args`; return (exit code, stdout, stderr).
-fn run<I, S>(args: I) -> (Option<i32>, String, String)
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let output = Command::new(env!("CARGO_BIN_EXE_hetsched"))
-        .args(args)
-        .output()
-        .expect("run hetsched");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 /// `convert --from FORMAT FILE EXTRA…` to standard output, asserting success; the instance data.
 fn convert(format: &str, file: &Path, extra: &[&str]) -> InstanceData {

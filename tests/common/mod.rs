@@ -86,3 +86,20 @@ pub fn generate_to(family: &str, out: &std::path::Path, args: &[&str]) -> String
         .stderr(predicate::str::contains("wrote"));
     std::fs::read_to_string(out).expect("generated file")
 }
+
+/// Run the `hetsched` binary with `args`; return (exit code, stdout, stderr).
+pub fn run<I, S>(args: I) -> (Option<i32>, String, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hetsched"))
+        .args(args)
+        .output()
+        .expect("run hetsched");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

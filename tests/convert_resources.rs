@@ -31,21 +31,7 @@ fn gavel_dir() -> PathBuf {
 /// `args` must exit 2 without a panic and print nothing on standard output, with one line on
 /// standard error holding every `expect` string.
 fn assert_bad_input<S: AsRef<OsStr>>(args: &[S], expect: &[&str]) {
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| a.as_ref().to_string_lossy().into_owned())
-        .collect();
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(
-        code,
-        Some(2),
-        "{shown:?}: expected exit 2; stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{shown:?}: panic:\n{stderr}");
-    assert_eq!(stdout, "", "{shown:?}");
-    for e in expect {
-        assert!(stderr.contains(e), "{shown:?}: no {e:?} in:\n{stderr}");
-    }
+    let stderr = common::assert_bad_input(args, expect);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 

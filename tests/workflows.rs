@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::run;
+use common::{assert_bad_input, run};
 
 use hetsched::{Instance, InstanceData, SolveOptions};
 use std::ffi::OsStr;
@@ -29,26 +29,6 @@ fn convert(format: &str, file: &Path, extra: &[&str]) -> InstanceData {
     assert_eq!(code, Some(0), "{args:?}: {stderr}");
     assert!(stderr.contains("CCR"), "the summary line: {stderr}");
     serde_json::from_str(&stdout).expect("the instance JSON")
-}
-
-/// `args` must exit 2 without a panic, print nothing on standard output and name every
-/// `expect` string on standard error.
-fn assert_bad_input<S: AsRef<OsStr>>(args: &[S], expect: &[&str]) {
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| a.as_ref().to_string_lossy().into_owned())
-        .collect();
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(
-        code,
-        Some(2),
-        "{shown:?}: expected exit 2; stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{shown:?}: panic:\n{stderr}");
-    assert_eq!(stdout, "", "{shown:?}");
-    for e in expect {
-        assert!(stderr.contains(e), "{shown:?}: no {e:?} in:\n{stderr}");
-    }
 }
 
 fn scratch(dir: &Path, name: &str, content: &str) -> PathBuf {

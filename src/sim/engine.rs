@@ -6,7 +6,7 @@ use super::metrics;
 use super::room::Room;
 use super::{
     DeviceState, Event, Job, Options, Policy, Run, Simulation, State, Timeline, View, WaitKey,
-    ordered, policy::Decision,
+    policy::Decision, wait_key,
 };
 use crate::error::Error;
 use crate::model::{Instance, InstanceData};
@@ -522,10 +522,7 @@ impl Engine<'_> {
             pending
                 .iter()
                 .filter(|&&t| self.state.jobs[t].waiting)
-                .map(|&t| {
-                    let arrival = ordered(self.inst.task(t).release);
-                    (ordered(policy.order_key(&view, t)), arrival, t)
-                })
+                .map(|&t| wait_key(policy.order_key(&view, t), self.inst.task(t).release, t))
                 .collect()
         };
         for key in keys {
@@ -632,8 +629,8 @@ impl Engine<'_> {
                 .iter()
                 .filter(|(t, _)| decision.is_stopped(*t) && !kept.contains(t))
                 .map(|&(t, _)| {
-                    let arrival = ordered(self.inst.task(t).release);
-                    (t, (ordered(policy.order_key(&view, t)), arrival, t))
+                    let key = policy.order_key(&view, t);
+                    (t, wait_key(key, self.inst.task(t).release, t))
                 })
                 .collect()
         };

@@ -2,7 +2,7 @@
 //! with preemption, running jobs take part too (see [`ListPolicy`]).
 
 use super::policy::{Decision, Policy, View};
-use super::{WaitKey, ordered};
+use super::{WaitKey, wait_key};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -242,7 +242,7 @@ impl ListPolicy {
     /// Job `t`'s place in the order now.
     fn rank(&self, view: &View, t: usize) -> WaitKey {
         let key = Self::key(self.order, view, t);
-        (ordered(key), ordered(view.arrival(t)), t)
+        wait_key(key, view.arrival(t), t)
     }
 
     /// A preemptive decision that keeps what runs in place and reconsiders only what changed

@@ -209,6 +209,11 @@ struct Job {
 /// [`ordered`] integers).
 type WaitKey = (i64, i64, usize);
 
+/// The place of job `t`, arrived at `arrival`, among the waiting at the policy's `key`.
+fn wait_key(key: f64, arrival: f64, t: usize) -> WaitKey {
+    (ordered(key), ordered(arrival), t)
+}
+
 /// `x` as an integer in the order of [`f64::total_cmp`].
 fn ordered(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
@@ -243,12 +248,21 @@ impl DeviceState {
     /// Whether job `t` has room on this device (`d`) beside what it holds: alone when `t` or a
     /// job running there is exclusive, else within every resource's capacity.
     fn has_room(&self, inst: &Instance, t: usize, d: usize) -> bool {
+        self.has_room_without(inst, t, d, &[])
+    }
+
+    /// Whether job `t` would have room on this device (`d`) once the jobs `stopped` (running
+    /// here) leave it.
+    fn has_room_without(&self, inst: &Instance, t: usize, d: usize, stopped: &[usize]) -> bool {
         if !inst.shares(t, d) {
-            return self.jobs == 0;
+            return self.jobs == stopped.len();
         }
-        self.exclusive == 0
+        let exclusive = stopped.iter().filter(|&&v| !inst.shares(v, d)).count();
+        self.exclusive == exclusive
             && (0..inst.num_resources()).all(|k| {
-                self.held[k] + inst.held(t, d, k) <= inst.resource_capacity(d, k) + TOLERANCE
+                let freed: f64 = stopped.iter().map(|&v| inst.held(v, d, k)).sum();
+                self.held[k] - freed + inst.held(t, d, k)
+                    <= inst.resource_capacity(d, k) + TOLERANCE
             })
     }
 

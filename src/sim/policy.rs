@@ -222,12 +222,7 @@ impl Decision {
     /// Whether job `t` could start on device `d` now: eligible, the device up and within its
     /// busy-time capacity (by the estimate), and room for it beside what the device holds.
     pub fn fits(&self, view: &View, t: usize, d: usize) -> bool {
-        let inst = view.instance;
-        if !inst.is_eligible(t, d) || !view.state.devices[d].up(view.now, inst, d) {
-            return false;
-        }
-        let h = self.holding(view, d);
-        h.busy + view.remaining(t, d) <= inst.capacity_limit(d) && h.has_room(inst, t, d)
+        self.fits_without(view, t, d, &[])
     }
 
     /// Whether job `t` could start on device `d` once the running jobs `stopped` (all on `d`)
@@ -243,20 +238,8 @@ impl Decision {
             let run = view.state.jobs[v].run.as_ref().expect("running");
             busy += (view.now - run.start) - run.reserved;
         }
-        if busy + view.remaining(t, d) > inst.capacity_limit(d) {
-            return false;
-        }
-        // What stays on the device: its jobs less the stopped (what `has_room` asks).
-        let exclusive = h.exclusive - stopped.iter().filter(|&&v| !inst.shares(v, d)).count();
-        if !inst.shares(t, d) {
-            return h.jobs == stopped.len();
-        }
-        exclusive == 0
-            && (0..inst.num_resources()).all(|k| {
-                let freed: f64 = stopped.iter().map(|&v| inst.held(v, d, k)).sum();
-                h.held[k] - freed + inst.held(t, d, k)
-                    <= inst.resource_capacity(d, k) + super::TOLERANCE
-            })
+        busy + view.remaining(t, d) <= inst.capacity_limit(d)
+            && h.has_room_without(inst, t, d, stopped)
     }
 
     /// A device where running job `t` fits now and would end sooner than where it runs: of the

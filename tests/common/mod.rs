@@ -103,3 +103,24 @@ where
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// `args` must exit 2 without a panic, print nothing on standard output and name every
+/// `expect` string on standard error; returns standard error.
+pub fn assert_bad_input<S: AsRef<std::ffi::OsStr>>(args: &[S], expect: &[&str]) -> String {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| a.as_ref().to_string_lossy().into_owned())
+        .collect();
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(
+        code,
+        Some(2),
+        "{shown:?}: expected exit 2; stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{shown:?}: panic:\n{stderr}");
+    assert_eq!(stdout, "", "{shown:?}");
+    for e in expect {
+        assert!(stderr.contains(e), "{shown:?}: no {e:?} in:\n{stderr}");
+    }
+    stderr
+}

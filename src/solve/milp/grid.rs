@@ -8,11 +8,15 @@
 //! optimal schedule of a regular objective is semi-active: the model over starts k·u is exact.
 //! Due dates need not be on the grid, since each start's objective coefficient is exact.
 //!
-//! **Rounded grid** (lower bounds only). With times, releases and availabilities rounded *down*
-//! to the grid, rounding the starts of any feasible schedule down gives a schedule of the rounded
-//! model (⌊a + b⌋ ≥ ⌊a⌋ + ⌊b⌋ keeps every gap), with no completion later than before: the rounded
-//! model's optimum is a valid lower bound, never a schedule to call optimal.
+//! Transfer times (edges that carry data, between distinct devices) are grid values too: a
+//! semi-active start is then a release, an availability, or a sum of times and transfers.
+//!
+//! **Rounded grid** (lower bounds only). With times, transfers, releases and availabilities
+//! rounded *down* to the grid, rounding the starts of any feasible schedule down gives a schedule
+//! of the rounded model (⌊a + b⌋ ≥ ⌊a⌋ + ⌊b⌋ keeps every gap), with no completion later than
+//! before: the rounded model's optimum is a valid lower bound, never a schedule to call optimal.
 
+use super::transfers::{EdgeCosts, edge_costs};
 use crate::model::{Instance, Objective};
 
 /// The largest denominator tried when looking for an exact unit (values with finer fractions
@@ -44,6 +48,9 @@ pub(super) struct Grid {
     pub release: Vec<i64>,
     /// `available_from` of each device in periods.
     pub available: Vec<i64>,
+    /// Transfer times in periods of the edge from `preds(j)[idx]` to `j`, at `[j][idx]`, for
+    /// the edges that carry data and cost something (empty without transfers).
+    transfers: Vec<Vec<Option<EdgeCosts<i64>>>>,
     m: usize,
 }
 
@@ -75,6 +82,26 @@ impl Grid {
             }
         }
         let release = inst.tasks().iter().map(|t| periods(t.release)).collect();
+        let mut transfers = Vec::new();
+        if inst.has_transfers() {
+            transfers = (0..n)
+                .map(|j| {
+                    (0..inst.preds(j).len())
+                        .map(|idx| {
+                            let c = edge_costs(inst, j, idx)?;
+                            let pairs: Vec<(usize, usize, i64)> = c
+                                .pairs
+                                .iter()
+                                .map(|&(d, e, tau)| (d, e, periods(tau)))
+                                .collect();
+                            let min = pairs.iter().map(|p| p.2).min().unwrap_or(0);
+                            let max = pairs.iter().map(|p| p.2).max().unwrap_or(0);
+                            (max > 0).then_some(EdgeCosts { pairs, min, max })
+                        })
+                        .collect()
+                })
+                .collect();
+        }
         let available = inst
             .devices()
             .iter()
@@ -90,8 +117,26 @@ impl Grid {
             p,
             release,
             available,
+            transfers,
             m,
         }
+    }
+
+    /// Transfer times in periods of the edge from `preds(j)[idx]` to `j` (`None`: it carries
+    /// no data, or costs nothing on this grid).
+    pub fn transfer(&self, j: usize, idx: usize) -> Option<&EdgeCosts<i64>> {
+        self.transfers.get(j)?.get(idx)?.as_ref()
+    }
+
+    /// Σ over the edges of their largest transfer in periods: what transfers can add to the
+    /// horizon of semi-active schedules.
+    pub fn transfer_extra(&self) -> i64 {
+        self.transfers
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|c| c.max)
+            .sum()
     }
 
     /// The (device, start period) of each task in `schedule` (starts rounded down).
@@ -130,8 +175,24 @@ impl std::fmt::Display for OffGrid {
 }
 
 /// Every time that must lie on an exact grid, with what it is: processing times of eligible
-/// pairs, releases, availabilities.
+/// pairs, releases, availabilities, and each edge's distinct transfer times.
 fn grid_values(inst: &Instance) -> impl Iterator<Item = (f64, GridValue)> + '_ {
+    let transfers: Vec<(f64, GridValue)> = if inst.has_transfers() {
+        (0..inst.num_tasks())
+            .flat_map(|j| (0..inst.preds(j).len()).map(move |idx| (j, idx)))
+            .filter_map(|(j, idx)| Some((j, idx, edge_costs(inst, j, idx)?)))
+            .flat_map(|(j, idx, c)| {
+                let mut pairs = c.pairs;
+                pairs.sort_by(|a, b| a.2.total_cmp(&b.2));
+                pairs.dedup_by(|a, b| a.2 == b.2);
+                pairs
+                    .into_iter()
+                    .map(move |(d, e, tau)| (tau, GridValue::Transfer(j, idx, d, e)))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let times = (0..inst.num_tasks()).flat_map(move |t| {
         inst.eligible(t)
             .iter()
@@ -140,7 +201,7 @@ fn grid_values(inst: &Instance) -> impl Iterator<Item = (f64, GridValue)> + '_ {
     let releases = (0..inst.num_tasks()).map(|t| (inst.task(t).release, GridValue::Release(t)));
     let avail =
         (0..inst.num_devices()).map(|d| (inst.device(d).available_from, GridValue::Available(d)));
-    times.chain(releases).chain(avail)
+    times.chain(releases).chain(avail).chain(transfers)
 }
 
 #[derive(Clone, Copy)]
@@ -148,6 +209,8 @@ enum GridValue {
     Time(usize, usize),
     Release(usize),
     Available(usize),
+    /// Edge `preds(j)[idx]` → j between devices d and e.
+    Transfer(usize, usize, usize, usize),
 }
 
 impl GridValue {
@@ -162,6 +225,13 @@ impl GridValue {
             GridValue::Available(d) => {
                 format!("available_from of device '{}'", inst.device(d).id)
             }
+            GridValue::Transfer(j, idx, d, e) => format!(
+                "transfer time from task '{}' on device '{}' to task '{}' on device '{}'",
+                inst.task(inst.preds(j)[idx]).id,
+                inst.device(d).id,
+                inst.task(j).id,
+                inst.device(e).id
+            ),
         }
     }
 }
@@ -359,10 +429,11 @@ pub(super) fn windows(inst: &Instance, grid: &Grid, horizon: Horizon) -> Windows
         .copied()
         .max()
         .unwrap_or(0);
-    let active = latest_free + (0..n).map(max_p).sum::<i64>();
+    let active = latest_free + (0..n).map(max_p).sum::<i64>() + grid.transfer_extra();
     let active = match grid.kind {
         GridKind::Exact => active,
-        GridKind::RoundedDown => active.min(grid.floor(super::model::horizon(inst))),
+        GridKind::RoundedDown => active
+            .min(grid.floor(super::model::horizon(inst) + super::transfers::horizon_extra(inst))),
     };
     let mut lct = vec![active; n];
 

@@ -7,8 +7,8 @@
 //! | [`Formulation::Assignment`] | `assignment_cost`, `total_cost` | generalized assignment: costs do not depend on timing |
 //! | [`Formulation::Makespan`] | `makespan`, no precedence, no release after any device's availability | R‖Cmax: min C, C ≥ a_d + load_d |
 //! | [`Formulation::WeightedCompletion`] | `weighted_completion`, same conditions | R‖Σw·C with Smith's order fixed per device |
-//! | [`Formulation::TimeIndexed`] | anything else without data transfers, when the times lie on an exact grid of a size within the budget | x[t,d,s]: t starts on d at period s; capacity rows per period |
-//! | [`Formulation::Disjunctive`] | anything else, and every instance with data transfers | start times, order variables, big-M from the horizon; transfer delays linearised per edge |
+//! | [`Formulation::TimeIndexed`] | anything else without data transfers (with them when asked for), when the times lie on an exact grid of a size within the budget | x[t,d,s]: t starts on d at period s; capacity rows per period; transfers through cumulative rows |
+//! | [`Formulation::Disjunctive`] | anything else, and by default every instance with data transfers | start times, order variables, big-M from the horizon; transfer delays linearised per edge |
 //!
 //! The MILP's assignment (and, for the sequencing models, its start order) goes through the one
 //! schedule builder, so the returned timetable is feasible by construction and its value is
@@ -195,16 +195,6 @@ impl Milp {
 
     /// Check the options; the formulation asked for (`None`: automatic).
     fn check_options(&self, inst: &Instance) -> Result<Option<Formulation>, Error> {
-        if inst.has_transfers() && self.formulation == Some(Formulation::TimeIndexed) {
-            return Err(Error::Unsupported {
-                what: "the time-indexed formulation".into(),
-                feature: "data transfers between devices (`after` entries with `data`)".into(),
-                hint: "its precedence rows have no assignment-dependent delays; use \
-                       `--formulation disjunctive` (what `auto` takes for such instances), which \
-                       models the transfer times exactly"
-                    .into(),
-            });
-        }
         if !(self.mip_gap.is_finite() && self.mip_gap >= 0.0) {
             return Err(Error::Usage(format!(
                 "the MIP gap must be a non-negative number, got {}",

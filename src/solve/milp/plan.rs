@@ -127,11 +127,11 @@ impl Milp {
                 inst.device(d).id
             ))),
         };
-        // The time-indexed model has no transfer delays: the disjunctive one models them.
-        if inst.has_transfers() {
+        // With data transfers, auto takes the disjunctive model (see docs/formulations.md).
+        if inst.has_transfers() && !forced {
             return disjunctive(
-                "auto: data transfers between devices, which the time-indexed model does not \
-                 model"
+                "auto: data transfers between devices, which the disjunctive model's rows \
+                 take exactly"
                     .into(),
             );
         }
@@ -139,9 +139,9 @@ impl Milp {
             Ok(u) => u,
             Err(off) if forced => {
                 return Err(Error::Usage(format!(
-                    "the time-indexed formulation needs every processing time, release and \
-                     availability to be a multiple of one time unit, and {off}; use the \
-                     disjunctive formulation"
+                    "the time-indexed formulation needs every processing time, release, \
+                     availability and transfer time to be a multiple of one time unit, and \
+                     {off}; use the disjunctive formulation"
                 )));
             }
             Err(off) => return disjunctive(format!("auto: no exact time grid: {off}")),

@@ -25,19 +25,23 @@
 
 use super::model::Built;
 use crate::model::Instance;
-use good_lp::{Expression, Variable};
+use good_lp::{Constraint, Expression, Variable};
 
-/// Transfer times of one edge over the pairs of distinct eligible devices.
-struct EdgeCosts {
+/// Transfer times of one edge over the pairs of distinct eligible devices, in the instance's
+/// time (`f64`) or in periods of a time grid (`i64`).
+#[derive(Debug, Clone)]
+pub(super) struct EdgeCosts<T> {
     /// τ(d, e) for each pair (d of k, e of j, d ≠ e).
-    pairs: Vec<(usize, usize, f64)>,
-    min: f64,
-    max: f64,
+    pub pairs: Vec<(usize, usize, T)>,
+    /// The least τ over the pairs.
+    pub min: T,
+    /// The largest τ over the pairs.
+    pub max: T,
 }
 
 /// The costs of the edge from `preds(j)[idx]` to `j`, or `None` when it carries no data or
 /// costs nothing on every pair of distinct devices.
-fn edge_costs(inst: &Instance, j: usize, idx: usize) -> Option<EdgeCosts> {
+pub(super) fn edge_costs(inst: &Instance, j: usize, idx: usize) -> Option<EdgeCosts<f64>> {
     inst.edge_data(j, idx)?;
     let k = inst.preds(j)[idx];
     let mut pairs = Vec::new();
@@ -94,7 +98,14 @@ pub(super) fn transfer_rows(
             }
             let tol = 1e-9 * costs.max.max(1.0);
             if costs.max - costs.min > tol {
-                per_device_rows(b, j, k, &costs, &gap);
+                let assigned = |t: usize| -> Vec<(usize, Expression)> {
+                    b.x[t]
+                        .iter()
+                        .map(|&(d, v)| (d, Expression::from(v)))
+                        .collect()
+                };
+                let (xk, xj) = (assigned(k), assigned(j));
+                per_device_rows(&mut b.constraints, &xk, &xj, &costs.pairs, &gap);
             }
         }
     }
@@ -133,34 +144,43 @@ fn aggregated_row(
 }
 
 /// For each device e of j: S_j − C_k − Σ_{d≠e} τ(d, e)·x_kd − T_e·x_je ≥ −T_e; and for each
-/// device d of k: S_j − C_k − Σ_{e≠d} τ(d, e)·x_je − T_d·x_kd ≥ −T_d.
-fn per_device_rows(b: &mut Built, j: usize, k: usize, costs: &EdgeCosts, gap: &Expression) {
-    for &(e, xj) in &b.x[j] {
+/// device d of k: S_j − C_k − Σ_{e≠d} τ(d, e)·x_je − T_d·x_kd ≥ −T_d. `gap` is S_j − C_k and
+/// `xk`, `xj` the assignment of k and j to each eligible device (a variable in the disjunctive
+/// model, a sum of start columns in the time-indexed one), all in the unit of `pairs`.
+pub(super) fn per_device_rows(
+    rows: &mut Vec<Constraint>,
+    xk: &[(usize, Expression)],
+    xj: &[(usize, Expression)],
+    pairs: &[(usize, usize, f64)],
+    gap: &Expression,
+) {
+    let tau = |d: usize, e: usize| pairs.iter().find(|p| p.0 == d && p.1 == e).map(|p| p.2);
+    for (e, x_je) in xj {
         let mut row = gap.clone();
         let mut top = 0.0f64;
-        for &(d, xk) in &b.x[k] {
-            if let Some(&(_, _, tau)) = costs.pairs.iter().find(|p| p.0 == d && p.1 == e) {
-                row.add_mul(-tau, xk);
-                top = top.max(tau);
+        for (d, x_kd) in xk {
+            if let Some(t) = tau(*d, *e) {
+                row -= t * x_kd.clone();
+                top = top.max(t);
             }
         }
         if top > 0.0 {
-            row.add_mul(-top, xj);
-            b.constraints.push(row.geq(-top));
+            row -= top * x_je.clone();
+            rows.push(row.geq(-top));
         }
     }
-    for &(d, xk) in &b.x[k] {
+    for (d, x_kd) in xk {
         let mut row = gap.clone();
         let mut top = 0.0f64;
-        for &(e, xj) in &b.x[j] {
-            if let Some(&(_, _, tau)) = costs.pairs.iter().find(|p| p.0 == d && p.1 == e) {
-                row.add_mul(-tau, xj);
-                top = top.max(tau);
+        for (e, x_je) in xj {
+            if let Some(t) = tau(*d, *e) {
+                row -= t * x_je.clone();
+                top = top.max(t);
             }
         }
         if top > 0.0 {
-            row.add_mul(-top, xk);
-            b.constraints.push(row.geq(-top));
+            row -= top * x_kd.clone();
+            rows.push(row.geq(-top));
         }
     }
 }

@@ -13,7 +13,9 @@
 //! - [`zero_length_rows`]: a zero-length task may not sit strictly inside another task's run (on a
 //!   shared device: when one of the two is exclusive);
 //! - [`precedence_rows`]: "j has started by τ" ≤ "k has ended by τ" for every edge k → j and
-//!   period τ where it can bind, through cumulative sums (the strong, disaggregated form);
+//!   period τ where it can bind, through cumulative sums (the strong, disaggregated form); for
+//!   an edge that carries data, also "j has started by τ" ≤ "k has ended by τ − c, or both run
+//!   on one device" (c the least transfer), and per-device rows when its links differ;
 //! - [`busy_budget_rows`], [`max_tasks_rows`]: the devices' capacities (busy time) and the
 //!   optional task count per device;
 //! - the objective with exact coefficients per start: w·(s+p)·u, w·max(0, (s+p)·u − due),
@@ -21,6 +23,8 @@
 
 // The row families index several per-task vectors with the same task index, as the formulas do.
 #![allow(clippy::needless_range_loop)]
+
+mod precedence;
 
 use super::grid::{Cells, Grid};
 use super::model::{Built, Columns, Side};
@@ -201,7 +205,7 @@ pub(super) fn build(
         device_rows(&ti, d, &mut b);
         zero_length_rows(&ti, d, &mut b);
     }
-    precedence_rows(&ti, &mut b);
+    precedence::precedence_rows(&ti, &mut b);
     busy_budget_rows(&ti, &mut b);
     if let Some(k) = side.max_tasks {
         max_tasks_rows(&ti, k, &mut b);
@@ -484,105 +488,6 @@ fn zero_length_rows(ti: &Ti, d: usize, b: &mut Built) {
             }
         }
     }
-}
-
-/// For every edge k → j and period τ where it can bind: Σ_{d, s ≤ τ} x[j,d,s] ≤
-/// Σ_{d, s + p_kd ≤ τ} x[k,d,s] ("j has started by τ only if k has ended by τ"), written with
-/// cumulative variables S_j(τ) and F_k(τ) defined by one short row per period.
-fn precedence_rows(ti: &Ti, b: &mut Built) {
-    let inst = ti.inst;
-    let n = inst.num_tasks();
-    // Period ranges where each cumulative sum is needed.
-    let first_start = |t: usize| ti.runs[t].iter().map(|r| r.first()).min();
-    let last_end = |t: usize| {
-        ti.runs[t]
-            .iter()
-            .map(|r| r.last() + ti.p(t, r.device))
-            .max()
-    };
-    let mut need_started: Vec<Option<(i64, i64)>> = vec![None; n];
-    let mut need_ended: Vec<Option<(i64, i64)>> = vec![None; n];
-    let mut edges = Vec::new();
-    for j in 0..n {
-        for &k in inst.preds(j) {
-            let (Some(lo), Some(hi)) = (first_start(j), last_end(k).map(|e| e - 1)) else {
-                continue;
-            };
-            if lo > hi {
-                continue;
-            }
-            let widen = |r: &mut Option<(i64, i64)>| {
-                *r = Some(r.map_or((lo, hi), |(a, c)| (a.min(lo), c.max(hi))));
-            };
-            widen(&mut need_started[j]);
-            widen(&mut need_ended[k]);
-            edges.push((k, j, lo, hi));
-        }
-    }
-    let warm_start = |t: usize| ti.warm.as_ref().map(|w| w[t].1);
-    let warm_end = |t: usize| ti.warm.as_ref().map(|w| w[t].1 + ti.p(t, w[t].0));
-    // started[j] = (lo, S_j(lo..)); ended[k] = (lo, F_k(lo..)).
-    let mut started: Vec<Option<(i64, Vec<Variable>)>> = (0..n).map(|_| None).collect();
-    let mut ended: Vec<Option<(i64, Vec<Variable>)>> = (0..n).map(|_| None).collect();
-    for t in 0..n {
-        if let Some((lo, hi)) = need_started[t] {
-            started[t] = Some((lo, cumulative(ti, b, t, lo, hi, false, warm_start(t))));
-        }
-        if let Some((lo, hi)) = need_ended[t] {
-            ended[t] = Some((lo, cumulative(ti, b, t, lo, hi, true, warm_end(t))));
-        }
-    }
-    for (k, j, lo, hi) in edges {
-        let (slo, s) = started[j].as_ref().expect("built above");
-        let (elo, f) = ended[k].as_ref().expect("built above");
-        for tau in lo..=hi {
-            let e = Expression::from(s[(tau - slo) as usize]) - f[(tau - elo) as usize];
-            b.constraints.push(e.leq(0.0));
-        }
-    }
-}
-
-/// Cumulative sums of task t's starts (S_t(τ) = Σ_{s ≤ τ} x) or, with `at_end`, of its ends
-/// (F_t(τ) = Σ_{s + p ≤ τ} x) for τ in lo..=hi, each a continuous variable defined by one row:
-/// V(τ) = V(τ−1) + (the terms at τ), the first one by every term up to lo.
-fn cumulative(
-    ti: &Ti,
-    b: &mut Built,
-    t: usize,
-    lo: i64,
-    hi: i64,
-    at_end: bool,
-    warm_at: Option<i64>,
-) -> Vec<Variable> {
-    let len = (hi - lo + 1) as usize;
-    // The terms counted at each τ (everything up to lo counts at lo; beyond hi, nowhere).
-    let mut terms: Vec<Vec<Variable>> = vec![Vec::new(); len];
-    for r in &ti.runs[t] {
-        let shift = if at_end { ti.p(t, r.device) } else { 0 };
-        for (s, x) in r.entries() {
-            let at = (s + shift).max(lo);
-            if at <= hi {
-                terms[(at - lo) as usize].push(x);
-            }
-        }
-    }
-    let mut vars: Vec<Variable> = Vec::with_capacity(len);
-    for (i, here) in terms.into_iter().enumerate() {
-        let tau = lo + i as i64;
-        let warm = warm_at.map_or(0.0, |w| if w <= tau { 1.0 } else { 0.0 });
-        let v = b.columns.continuous(0.0, 1.0, warm);
-        let mut e = Expression::with_capacity(here.len() + 2);
-        e.add_mul(1.0, v);
-        for x in here {
-            e.add_mul(-1.0, x);
-        }
-        if let Some(&prev) = vars.last() {
-            e.add_mul(-1.0, prev);
-        }
-        b.constraints.push(e.eq(0.0));
-        vars.push(v);
-    }
-    vars
 }
 
 /// Σ_{t,s} p_td · x[t,d,s] ≤ capacity_d (the device's busy-time budget, in the instance's times).

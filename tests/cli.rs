@@ -5,7 +5,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SOLVERS: [&str; 23] = [
+const SOLVERS: [&str; 24] = [
+    "auto",
     "milp",
     "ga",
     "ls",
@@ -123,7 +124,7 @@ fn solvers_lists_every_solver() {
 fn solve_writes_a_schedule_file_matching_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s.json");
-    let stdout = solve_to(&ai_cluster(), &out, &[]);
+    let stdout = solve_to(&ai_cluster(), &out, &["--solver", "best-greedy"]);
     assert!(stdout.contains("status"), "{stdout}");
     assert!(stdout.contains("feasible"), "{stdout}");
     assert!(stdout.contains("weighted_completion"), "{stdout}");

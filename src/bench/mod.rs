@@ -205,6 +205,7 @@ pub fn run(
         seed: options.seed,
         threads: Some((cores / jobs).max(1)),
         verbose: false,
+        cancel: None,
     };
     let mine: Vec<(usize, &BenchInstance)> = instances
         .iter()

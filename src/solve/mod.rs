@@ -16,6 +16,7 @@
 //! assert!(report.schedule.unwrap().violations(&inst).is_empty());
 //! ```
 
+pub mod auto;
 pub mod greedy;
 pub mod meta;
 pub mod milp;
@@ -24,6 +25,8 @@ use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Options every solver takes. Solvers document which ones they use.
@@ -37,6 +40,19 @@ pub struct SolveOptions {
     pub threads: Option<usize>,
     /// Print solver progress on standard error.
     pub verbose: bool,
+    /// Stop early once this flag is set (by another thread, e.g. a portfolio whose exact search
+    /// proved optimality): the searches that poll their time limit (`ls`, `ga`) poll it too
+    /// and return the best schedule found so far.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl SolveOptions {
+    /// True once [`SolveOptions::cancel`] is set.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 /// What a solver could establish about its answer.
@@ -164,6 +180,7 @@ pub trait Solver: Send + Sync {
 /// Every solver, in the order `hetsched solvers` lists them.
 pub fn all() -> Vec<Box<dyn Solver>> {
     let mut v: Vec<Box<dyn Solver>> = vec![
+        Box::new(auto::Auto::default()),
         Box::new(greedy::BestGreedy),
         Box::new(milp::Milp::default()),
         Box::new(meta::Genetic::default()),

@@ -114,6 +114,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 seed: args.seed,
                 threads: Some(1),
                 verbose: false,
+                cancel: None,
             };
             let info = *POLICIES
                 .iter()

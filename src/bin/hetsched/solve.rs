@@ -2,6 +2,7 @@ use crate::Outcome;
 use anyhow::Result;
 use hetsched::io::ScheduleFile;
 use hetsched::schedule::render;
+use hetsched::solve::auto::{self, Auto};
 use hetsched::solve::milp::{Formulation, Milp, WithMipGap, WithWarmStart};
 use hetsched::{Error, Objective, SolveOptions, Solver};
 use std::path::PathBuf;
@@ -10,8 +11,9 @@ use std::path::PathBuf;
 pub struct Args {
     /// Instance file (JSON, or TOML with a .toml extension).
     instance: PathBuf,
-    /// Solver name (see `hetsched solvers`).
-    #[arg(long, short, default_value = "best-greedy")]
+    /// Solver name (see `hetsched solvers`). The default, auto, runs the MILP and the local
+    /// search side by side and stops when optimality is proven or at the time limit.
+    #[arg(long, short, default_value = "auto")]
     solver: String,
     /// Objective to minimise, overriding the instance's: makespan, weighted_completion,
     /// weighted_tardiness, total_cost, assignment_cost.
@@ -23,9 +25,13 @@ pub struct Args {
     /// Seed for randomised solvers.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Time limit in seconds.
+    /// Time limit in seconds (auto: 10 unless given; the other solvers: none unless given).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     time_limit: Option<f64>,
+    /// No time limit, for auto too: every component runs to its own end (the MILP until it
+    /// proves optimality), so the answer is reproducible by seed.
+    #[arg(long, conflicts_with = "time_limit")]
+    no_time_limit: bool,
     /// Worker threads for parallel solvers.
     #[arg(long)]
     threads: Option<usize>,
@@ -35,27 +41,28 @@ pub struct Args {
     /// Print solver progress (for milp: HiGHS's log, on standard output).
     #[arg(long, short)]
     verbose: bool,
-    /// milp: relative gap at which to stop (default 0: prove optimality).
+    /// milp (and auto's MILP): relative gap at which to stop (default 0: prove optimality).
     #[arg(long, value_name = "GAP", allow_negative_numbers = true)]
     mip_gap: Option<f64>,
-    /// milp: do not start from the best greedy schedule.
+    /// milp (and auto's MILP): do not start from the best greedy schedule.
     #[arg(long)]
     no_warm_start: bool,
-    /// milp: formulation (auto, assignment, makespan, weighted-completion, disjunctive,
+    /// milp (and auto's MILP): formulation (auto, assignment, makespan, weighted-completion, disjunctive,
     /// time-indexed); auto (the default) chooses from the objective and the instance, taking the
     /// time-indexed model when the times lie on an exact grid and the model fits its budget.
     #[arg(long)]
     formulation: Option<String>,
-    /// milp: at most this many tasks per device (1: the classic assignment problem).
+    /// milp (and auto's MILP): at most this many tasks per device (1: the classic assignment
+    /// problem).
     #[arg(long, value_name = "K")]
     max_tasks: Option<usize>,
-    /// milp: mean device utilization Σ busy / (devices × makespan) of at least U (0 to 1).
+    /// milp (and auto's MILP): mean device utilization Σ busy / (devices × makespan) of at least U (0 to 1).
     #[arg(long, value_name = "U", allow_negative_numbers = true)]
     min_utilization: Option<f64>,
 }
 
-/// The solver named on the command line, with the milp-only options applied; those options with
-/// another solver are an error, not silently ignored.
+/// The solver named on the command line, with the milp options applied (to `milp`, or to
+/// `auto`'s MILP); those options with another solver are an error, not silently ignored.
 fn make_solver(args: &Args) -> Result<Box<dyn Solver>> {
     let solver = hetsched::solve::by_name(&args.solver)?;
     let milp_only: Vec<&str> = [
@@ -68,10 +75,10 @@ fn make_solver(args: &Args) -> Result<Box<dyn Solver>> {
     .into_iter()
     .filter_map(|(given, flag)| given.then_some(flag))
     .collect();
-    if solver.name() != "milp" {
+    if solver.name() != "milp" && solver.name() != "auto" {
         if !milp_only.is_empty() {
             return Err(Error::Usage(format!(
-                "{} only appl{} to --solver milp, not {}",
+                "{} only appl{} to --solver milp or auto, not {}",
                 milp_only.join(", "),
                 if milp_only.len() == 1 { "ies" } else { "y" },
                 solver.name()
@@ -89,6 +96,21 @@ fn make_solver(args: &Args) -> Result<Box<dyn Solver>> {
     }
     milp.max_tasks = args.max_tasks;
     milp.min_utilization = args.min_utilization;
+    if solver.name() == "auto" {
+        if milp.max_tasks.is_some() || milp.min_utilization.is_some() {
+            // The local search knows nothing of these side constraints.
+            return Err(Error::Usage(
+                "--max-tasks and --min-utilization apply to --solver milp only: auto's local \
+                 search does not honour them"
+                    .into(),
+            )
+            .into());
+        }
+        return Ok(Box::new(Auto {
+            milp,
+            ..Auto::default()
+        }));
+    }
     Ok(Box::new(milp))
 }
 
@@ -105,11 +127,14 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(o) => Some(o.parse().map_err(Error::Usage)?),
         None => None,
     };
-    let time_limit = crate::time_limit(args.time_limit)?;
+    let mut time_limit = crate::time_limit(args.time_limit)?;
     if args.threads == Some(0) {
         return Err(Error::Usage("--threads must be at least 1".into()).into());
     }
     let solver = make_solver(&args)?;
+    if solver.name() == "auto" && time_limit.is_none() && !args.no_time_limit {
+        time_limit = Some(auto::DEFAULT_TIME_LIMIT);
+    }
     let mut instance = hetsched::io::read_instance(&args.instance)?;
     if let Some(o) = objective {
         instance = instance.with_objective(o);
@@ -119,6 +144,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         seed: args.seed,
         threads: args.threads,
         verbose: args.verbose,
+        cancel: None,
     };
     let report = solver.solve(&instance, &options)?;
     print!("{}", render::summary(&instance, &report));

@@ -224,6 +224,7 @@ impl Genetic {
             .map(|i| {
                 let mut rng = rng_stream(seed, 1 + i as u64);
                 let mut budget = Budget::new(deadline);
+                budget.cancel = options.cancel.clone();
                 let mut pop = Vec::with_capacity(pop_n);
                 // Island i starts from the greedy schedules, rotated so islands differ, then
                 // perturbed copies of them.

@@ -13,6 +13,8 @@ use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
 use rand::Rng;
 use rand::seq::SliceRandom;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// When a search must stop, and how many evaluations it has made.
@@ -26,6 +28,8 @@ pub struct Budget {
     pub verbose: bool,
     /// When the run started (for progress lines).
     pub started: Instant,
+    /// Stop once this flag is set ([`crate::SolveOptions::cancel`]).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Budget {
@@ -36,13 +40,18 @@ impl Budget {
             evaluations: 0,
             verbose: false,
             started: Instant::now(),
+            cancel: None,
         }
     }
 
-    /// True once the deadline has passed.
+    /// True once the deadline has passed or the run was cancelled.
     #[inline]
     pub fn exhausted(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
+            || self
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
 

@@ -268,6 +268,16 @@ pub struct IteratedLocalSearch {
     /// Stop after `max_iterations` rounds under a time limit too (a short improvement run, as
     /// the MILP's warm start uses), instead of using the whole limit.
     pub stop_after_max_iterations: bool,
+    /// Start from this schedule (feasible for the instance solved) when it is better than the
+    /// best greedy one ([`crate::solve::milp::WithInitialSchedule`]).
+    pub initial: Option<Schedule>,
+}
+
+impl crate::solve::milp::WithInitialSchedule for IteratedLocalSearch {
+    fn with_initial_schedule(mut self, schedule: Schedule) -> Self {
+        self.initial = Some(schedule);
+        self
+    }
 }
 
 impl Default for IteratedLocalSearch {
@@ -278,6 +288,7 @@ impl Default for IteratedLocalSearch {
             exact_neighbourhood: true,
             streams: 2,
             stop_after_max_iterations: false,
+            initial: None,
         }
     }
 }
@@ -420,13 +431,23 @@ impl Solver for IteratedLocalSearch {
         let started = Instant::now();
         let ev = Evaluator::new(inst);
         // The best greedy schedule (or, when every rule fails, the fastest-device genome).
-        let (mut seeds, greedy) = greedy_genomes(inst);
-        let start = seeds.swap_remove(0);
+        let (mut seeds, mut greedy) = greedy_genomes(inst);
+        let mut start = seeds.swap_remove(0);
+        if let Some(init) = &self.initial
+            && init.violations(inst).is_empty()
+            && greedy
+                .as_ref()
+                .is_none_or(|g| init.value(inst) < g.value(inst))
+        {
+            start = Genome::from_schedule(inst, init);
+            greedy = Some(init.clone());
+        }
         let deadline = deadline(started, options.time_limit);
         // Streams from `from`, each until `until`: (genome, value, evaluations, stream).
         // One search stream from `from` until `until`: (genome, value, evaluations).
         let search_from = |from: Genome, until: Option<Instant>, stream: u64| {
             let mut budget = Budget::new(until);
+            budget.cancel = options.cancel.clone();
             budget.verbose = options.verbose;
             budget.started = started;
             let (g, v) = self.run(&ev, from, options.seed, stream, &mut budget);

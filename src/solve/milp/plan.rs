@@ -456,6 +456,7 @@ impl Milp {
             exact_neighbourhood: false,
             streams: 1,
             stop_after_max_iterations: true,
+            initial: None,
         };
         let ls_options = SolveOptions {
             time_limit: options

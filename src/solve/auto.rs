@@ -1,0 +1,269 @@
+//! `auto`: the exact and the heuristic search side by side, sharing what they find.
+//!
+//! 1. The best greedy schedule (milliseconds): the first incumbent.
+//! 2. Side by side, until the time limit:
+//!    - the MILP ([`Milp`], the strongest formulation that fits), warm-started from the
+//!      heuristics (its own warm start: the best greedy schedule improved by a short local
+//!      search), whose bound is the portfolio's;
+//!    - the iterated local search ([`IteratedLocalSearch`]), seeded, from the best greedy
+//!      schedule.
+//!
+//!    When the MILP proves optimality, the local search is told to stop (under a time limit:
+//!    without one both run to their own end, so that the answer is reproducible).
+//! 3. When the MILP stopped early with a better schedule than the local search's (its own node
+//!    or gap limit), the local search goes on from the MILP's schedule for the time left.
+//!
+//! The answer is the best schedule (ties: the MILP's, then the local search's, then the greedy
+//! one, so equal seeds and budgets give equal answers), the best proven bound (the MILP's, or the
+//! trivial makespan bound), `optimal` when the value meets the bound, and which component found
+//! the schedule. Instances too large for a MILP model in memory (more than
+//! [`Auto::max_milp_cells`] task–device pairs) skip it: the answer is the local search's with the
+//! trivial bound.
+
+use super::greedy::BestGreedy;
+use super::meta::{IteratedLocalSearch, makespan_lower_bound};
+use super::milp::{Milp, WithInitialSchedule};
+use super::{SolveOptions, SolveReport, Solver, Status};
+use crate::error::Error;
+use crate::model::{Instance, Objective};
+use crate::schedule::Schedule;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The portfolio solver (see the module documentation).
+#[derive(Debug, Clone)]
+pub struct Auto {
+    /// The largest number of eligible task–device pairs for which the MILP runs.
+    pub max_milp_cells: u64,
+    /// The exact search.
+    pub milp: Milp,
+    /// The heuristic search.
+    pub ls: IteratedLocalSearch,
+}
+
+impl Default for Auto {
+    fn default() -> Self {
+        Auto {
+            max_milp_cells: 400_000,
+            milp: Milp::default(),
+            ls: IteratedLocalSearch::default(),
+        }
+    }
+}
+
+/// The time limit `hetsched solve` gives `auto` when none is asked for.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// One component's answer: its schedule and value, or nothing.
+struct Found {
+    by: &'static str,
+    schedule: Schedule,
+    value: f64,
+}
+
+impl Found {
+    fn of(by: &'static str, report: &SolveReport) -> Option<Found> {
+        Some(Found {
+            by,
+            schedule: report.schedule.clone()?,
+            value: report.value?,
+        })
+    }
+}
+
+impl Auto {
+    fn milp_fits(&self, inst: &Instance) -> bool {
+        let cells: u64 = (0..inst.num_tasks())
+            .map(|t| inst.eligible(t).len() as u64)
+            .sum();
+        cells <= self.max_milp_cells
+    }
+
+    /// Threads for the MILP and for the local search, out of `total`.
+    fn split(total: usize) -> (usize, usize) {
+        let milp = (total / 2).max(1);
+        (milp, total.saturating_sub(milp).max(1))
+    }
+}
+
+impl Solver for Auto {
+    fn name(&self) -> &'static str {
+        "auto"
+    }
+
+    fn description(&self) -> &'static str {
+        "portfolio: the MILP and the local search side by side, warm-starting each other; stops when optimality is proven or at the time limit"
+    }
+
+    fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
+        let started = Instant::now();
+        let deadline = options.time_limit.map(|l| started + l);
+        let left = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let verbose = options.verbose;
+        let say = |what: &str| {
+            if verbose {
+                eprintln!("[auto] {:>6.2} s  {what}", started.elapsed().as_secs_f64());
+            }
+        };
+
+        let greedy = BestGreedy.solve(inst, options)?;
+        say(&format!(
+            "best greedy: {}",
+            greedy.value.map_or("none".into(), |v| v.to_string())
+        ));
+        let mut found: Vec<Found> = Found::of("best-greedy", &greedy).into_iter().collect();
+        let mut bound = (inst.objective() == Objective::Makespan)
+            .then(|| makespan_lower_bound(inst))
+            .filter(|b| b.is_finite());
+
+        let total = options
+            .threads
+            .unwrap_or_else(rayon::current_num_threads)
+            .max(1);
+        let (milp_threads, ls_threads) = Self::split(total);
+        let stop_ls = Arc::new(AtomicBool::new(false));
+        let ls_options = SolveOptions {
+            time_limit: left(),
+            threads: Some(ls_threads),
+            verbose: false,
+            cancel: Some(stop_ls.clone()),
+            ..options.clone()
+        };
+        let run_milp = self.milp_fits(inst);
+        let milp_options = SolveOptions {
+            time_limit: left(),
+            threads: Some(milp_threads),
+            verbose: false,
+            ..options.clone()
+        };
+        // Two OS threads, not `rayon::join`: a rayon worker that blocks inside the MILP's own
+        // parallel steps could steal the local search and run it to its end first.
+        let (milp, ls) = std::thread::scope(|scope| {
+            let milp = scope.spawn(|| {
+                if !run_milp {
+                    return None;
+                }
+                let r = self.milp.solve(inst, &milp_options);
+                if let Ok(r) = &r {
+                    say(&format!(
+                        "milp: {} {} (bound {})",
+                        r.status,
+                        r.value.map_or("-".into(), |v| v.to_string()),
+                        r.bound.map_or("-".into(), |b| b.to_string())
+                    ));
+                    // A proven optimum ends the search (only under a time limit: without one,
+                    // the local search runs to its own end, reproducibly).
+                    if r.status == Status::Optimal && options.time_limit.is_some() {
+                        stop_ls.store(true, Ordering::Relaxed);
+                    }
+                }
+                Some(r)
+            });
+            let ls = self.ls.solve(inst, &ls_options);
+            if let Ok(r) = &ls {
+                say(&format!(
+                    "ls: {}",
+                    r.value.map_or("-".into(), |v| v.to_string())
+                ));
+            }
+            let milp = milp
+                .join()
+                .unwrap_or_else(|_| Some(Err(Error::Solve("the MILP's thread panicked".into()))));
+            (milp, ls)
+        });
+        let mut notes = Vec::new();
+        let mut milp_status = None;
+        match milp {
+            None => notes.push(format!(
+                "milp skipped (more than {} task-device pairs)",
+                self.max_milp_cells
+            )),
+            Some(Err(e)) => notes.push(format!("milp: {e}")),
+            Some(Ok(r)) => {
+                if let Some(b) = r.bound {
+                    bound = Some(bound.map_or(b, |a: f64| a.max(b)));
+                }
+                milp_status = Some(r.status);
+                if r.status == Status::Infeasible {
+                    let mut r = r;
+                    r.solver = self.name().into();
+                    r.seconds = started.elapsed().as_secs_f64();
+                    return Ok(r);
+                }
+                found.extend(Found::of("milp", &r));
+            }
+        }
+        let ls_value = match ls {
+            Ok(r) => {
+                let v = r.value;
+                found.extend(Found::of("ls", &r));
+                v
+            }
+            Err(e) => {
+                notes.push(format!("ls: {e}"));
+                None
+            }
+        };
+
+        // The MILP stopped early with a better schedule: the local search goes on from it.
+        let milp_best = found.iter().find(|f| f.by == "milp").map(|f| f.value);
+        let time_left = left().is_some_and(|l| l > Duration::from_millis(100));
+        if let (Some(mv), true, Some(Status::Feasible)) = (milp_best, time_left, milp_status)
+            && ls_value.is_none_or(|lv| mv < lv)
+        {
+            let start = found
+                .iter()
+                .find(|f| f.by == "milp")
+                .map(|f| f.schedule.clone())
+                .expect("milp found a schedule");
+            let polish = self.ls.clone().with_initial_schedule(start);
+            let opts = SolveOptions {
+                time_limit: left(),
+                threads: Some(total),
+                verbose: false,
+                ..options.clone()
+            };
+            if let Ok(r) = polish.solve(inst, &opts) {
+                say(&format!(
+                    "ls from the milp's schedule: {}",
+                    r.value.map_or("-".into(), |v| v.to_string())
+                ));
+                found.extend(Found::of("ls from milp", &r));
+            }
+        }
+
+        // The best schedule; ties go to the first found in this order: milp, ls, ls from milp,
+        // best-greedy.
+        let rank = |by: &str| match by {
+            "milp" => 0,
+            "ls" => 1,
+            "ls from milp" => 2,
+            _ => 3,
+        };
+        let best = found.into_iter().min_by(|a, b| {
+            a.value
+                .total_cmp(&b.value)
+                .then(rank(a.by).cmp(&rank(b.by)))
+        });
+        let Some(best) = best else {
+            return Err(Error::Solve(format!(
+                "no component found a schedule ({})",
+                notes.join("; ")
+            )));
+        };
+        let mut report = SolveReport::feasible(self.name(), inst, best.schedule, started);
+        let value = report.value.expect("a feasible report has a value");
+        let tol = 1e-6 * value.abs().max(1.0);
+        report.bound = bound.map(|b| b.min(value));
+        if milp_status == Some(Status::Optimal) && best.by == "milp"
+            || bound.is_some_and(|b| value <= b + tol)
+        {
+            report.status = Status::Optimal;
+        }
+        notes.insert(0, format!("schedule from {}", best.by));
+        report.message = Some(notes.join("; "));
+        say(&format!("done: {value} ({})", report.status));
+        Ok(report)
+    }
+}

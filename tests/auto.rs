@@ -1,0 +1,161 @@
+//! The `auto` portfolio (issue 16): proven optima on small instances, the local search alone
+//! when the MILP is skipped, reproducible answers without a time limit, a cancellation flag that
+//! stops the searches, and `solve`'s default.
+
+mod common;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use hetsched::solve::auto::Auto;
+use hetsched::solve::meta::IteratedLocalSearch;
+use hetsched::{SolveOptions, Solver, Status};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn read(rel: &str) -> hetsched::Instance {
+    hetsched::io::read_instance(format!("{ROOT}/{rel}")).unwrap()
+}
+
+fn timed(seconds: u64) -> SolveOptions {
+    SolveOptions {
+        time_limit: Some(Duration::from_secs(seconds)),
+        ..SolveOptions::default()
+    }
+}
+
+#[test]
+fn auto_proves_the_bundled_examples_optimal() {
+    for (file, optimum) in [
+        ("instances/examples/ai-cluster.json", 1791.0),
+        ("instances/dag-comm/topcuoglu2002-fig2.json", 73.0),
+    ] {
+        let inst = read(file);
+        let r = Auto::default().solve(&inst, &timed(60)).unwrap();
+        let s = r.schedule.as_ref().expect("a schedule");
+        assert!(s.violations(&inst).is_empty(), "{file}");
+        assert_eq!(r.status, Status::Optimal, "{file}: {:?}", r.message);
+        assert_eq!(r.solver, "auto");
+        let v = r.value.unwrap();
+        assert!((v - optimum).abs() < 1e-6, "{file}: {v}");
+        assert!((v - s.value(&inst)).abs() < 1e-9);
+        assert_eq!(r.bound, Some(v));
+        assert!(r.message.unwrap().contains("schedule from"));
+    }
+}
+
+#[test]
+fn without_the_milp_auto_returns_the_local_search_with_the_trivial_bound() {
+    let inst =
+        read("instances/examples/ai-cluster.json").with_objective(hetsched::Objective::Makespan);
+    let auto = Auto {
+        max_milp_cells: 0,
+        ls: IteratedLocalSearch {
+            max_iterations: 20,
+            ..IteratedLocalSearch::default()
+        },
+        ..Auto::default()
+    };
+    let r = auto.solve(&inst, &SolveOptions::default()).unwrap();
+    let message = r.message.clone().unwrap();
+    assert!(message.contains("milp skipped"), "{message}");
+    let s = r.schedule.unwrap();
+    assert!(s.violations(&inst).is_empty());
+    let bound = r.bound.expect("the trivial makespan bound");
+    assert!(bound <= r.value.unwrap() + 1e-9);
+    assert!(bound > 0.0);
+}
+
+#[test]
+fn without_a_time_limit_the_same_seed_gives_the_same_answer() {
+    let inst = read("instances/dag-comm/arabnejad2014-peft.json");
+    let options = SolveOptions {
+        seed: 7,
+        ..SolveOptions::default()
+    };
+    let auto = Auto {
+        ls: IteratedLocalSearch {
+            max_iterations: 30,
+            ..IteratedLocalSearch::default()
+        },
+        ..Auto::default()
+    };
+    let a = auto.solve(&inst, &options).unwrap();
+    let b = auto
+        .solve(
+            &inst,
+            &SolveOptions {
+                threads: Some(1),
+                ..options.clone()
+            },
+        )
+        .unwrap();
+    assert_eq!(a.value, b.value);
+    assert_eq!(a.status, Status::Optimal);
+    assert_eq!(
+        a.schedule.unwrap().assignments,
+        b.schedule.unwrap().assignments
+    );
+}
+
+#[test]
+fn a_set_cancel_flag_stops_the_local_search_at_once() {
+    let inst = read("instances/dag-comm/arabnejad2014-peft.json");
+    let options = SolveOptions {
+        cancel: Some(Arc::new(AtomicBool::new(true))),
+        ..timed(60)
+    };
+    let started = Instant::now();
+    let r = IteratedLocalSearch::default()
+        .solve(&inst, &options)
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(r.schedule.unwrap().violations(&inst).is_empty());
+}
+
+#[test]
+fn solve_defaults_to_auto_and_proves_the_demo() {
+    let out = cargo_bin_cmd!("hetsched")
+        .args([
+            "solve",
+            &format!("{ROOT}/instances/examples/ai-cluster.json"),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for want in [
+        "solver     auto",
+        "status     optimal",
+        "value      1791",
+        "gap        0.0000%",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // A time limit and no time limit at once: a usage error.
+    common::assert_bad_input(
+        &[
+            "solve",
+            &format!("{ROOT}/instances/examples/ai-cluster.json"),
+            "--time-limit",
+            "1",
+            "--no-time-limit",
+        ],
+        &["--no-time-limit"],
+    );
+    // The side constraints auto's local search ignores are refused, not dropped.
+    common::assert_bad_input(
+        &[
+            "solve",
+            &format!("{ROOT}/instances/examples/ai-cluster.json"),
+            "--max-tasks",
+            "2",
+        ],
+        &["--solver milp only"],
+    );
+}

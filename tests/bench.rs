@@ -183,6 +183,67 @@ fn sharded_runs_merged_equal_the_unsharded_run() {
     assert_eq!(md(&shard_paths, true), unsharded);
 }
 
+/// `bench --shard auto` inside a Slurm job array task or a Kubernetes Indexed Job pod (simulated
+/// by their environment variables) runs the same slice as `--shard I/N`.
+#[test]
+fn shard_auto_takes_the_slice_from_slurm_or_kubernetes() {
+    const VARS: [&str; 6] = [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_MAX",
+        "SLURM_ARRAY_TASK_STEP",
+        "SLURM_ARRAY_TASK_COUNT",
+        "JOB_COMPLETION_INDEX",
+    ];
+    let run = |env: &[(&str, String)], extra: &[&str]| -> Result<BenchRun, String> {
+        let mut c = cargo_bin_cmd!("hetsched");
+        for v in VARS {
+            c.env_remove(v);
+        }
+        c.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+        let out = c
+            .arg("bench")
+            .arg(gap1())
+            .arg(examples().join("ai-cluster.json"))
+            .args(["--solvers", "min-min", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(serde_json::from_slice(&out.stdout).unwrap())
+        } else {
+            assert_eq!(out.status.code(), Some(2));
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    };
+    for i in 1..=3usize {
+        let by_hand = run(&[], &["--shard", &format!("{i}/3")]).unwrap();
+        // Slurm: sbatch --array=1-3 (ids from 1).
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", i.to_string()),
+            ("SLURM_ARRAY_TASK_MIN", "1".to_string()),
+            ("SLURM_ARRAY_TASK_MAX", "3".to_string()),
+            ("SLURM_ARRAY_TASK_COUNT", "3".to_string()),
+        ];
+        let from_slurm = run(&slurm, &["--shard", "auto"]).unwrap();
+        assert_eq!(from_slurm.shard, by_hand.shard);
+        assert_eq!(timeless(&from_slurm), timeless(&by_hand));
+        // Kubernetes: completions 3, completionMode Indexed (indexes from 0).
+        let k8s = [("JOB_COMPLETION_INDEX", (i - 1).to_string())];
+        let from_k8s = run(&k8s, &["--shard", "auto", "--shard-count", "3"]).unwrap();
+        assert_eq!(timeless(&from_k8s), timeless(&by_hand));
+        let err = run(&k8s, &["--shard", "auto"]).unwrap_err();
+        assert!(err.contains("--shard-count"), "{err}");
+    }
+    let err = run(&[], &["--shard", "auto"]).unwrap_err();
+    assert!(
+        err.contains("SLURM_ARRAY_TASK_ID") && err.contains("JOB_COMPLETION_INDEX"),
+        "{err}"
+    );
+    let err = run(&[], &["--shard", "1/3", "--shard-count", "3"]).unwrap_err();
+    assert!(err.contains("--shard auto only"), "{err}");
+}
+
 #[test]
 fn merge_refuses_missing_or_repeated_shards() {
     let dir = tempfile::tempdir().unwrap();

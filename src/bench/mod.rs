@@ -23,6 +23,7 @@
 mod analysis;
 pub mod report;
 pub mod set;
+mod shard;
 
 pub use analysis::{Analysis, RowAnalysis, SolverSummary, relative_gap};
 pub use set::{BenchInstance, InstanceSet, Reference};

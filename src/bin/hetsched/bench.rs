@@ -43,11 +43,17 @@ pub struct Args {
     /// Runs at a time (default: one per core); each run's solver gets cores / jobs threads.
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Run only the I-th of N slices of the instances (for spreading a sweep over machines).
-    #[arg(long, value_name = "I/N")]
+    /// Run only the I-th of N slices of the instances (for spreading a sweep over machines);
+    /// `auto`: the slice of this Slurm job array task (SLURM_ARRAY_TASK_ID) or Kubernetes
+    /// Indexed Job pod (JOB_COMPLETION_INDEX, with --shard-count); see docs/scale-out.md.
+    #[arg(long, value_name = "I/N|auto")]
     shard: Option<String>,
+    /// With --shard auto: the number of shards (required for a Kubernetes Indexed Job, whose
+    /// completions Kubernetes does not export; checked against a Slurm array).
+    #[arg(long, value_name = "N", requires = "shard")]
+    shard_count: Option<usize>,
     /// Join the JSON outputs of the shards of one sweep (given as PATHS) into one table.
-    #[arg(long, conflicts_with_all = ["shard", "jobs", "solvers", "time_limit", "seed", "no_time_limit", "no_lower_bound"])]
+    #[arg(long, conflicts_with_all = ["shard", "shard_count", "jobs", "solvers", "time_limit", "seed", "no_time_limit", "no_lower_bound"])]
     merge: bool,
     /// Do not compute the time-indexed lower bound of Σw·C and Σw·T instances (computed by
     /// default, within the time limit, and compared with every solver's value).
@@ -86,7 +92,19 @@ pub fn run(args: Args) -> Result<Outcome> {
         if args.jobs == Some(0) {
             return Err(Error::Usage("--jobs must be at least 1".into()).into());
         }
-        let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+        let shard = match args.shard.as_deref() {
+            Some(s) if s.trim().eq_ignore_ascii_case("auto") => Some(Shard::from_environment(
+                |k| std::env::var(k).ok(),
+                args.shard_count,
+            )?),
+            Some(_) if args.shard_count.is_some() => {
+                return Err(
+                    Error::Usage("--shard-count goes with --shard auto only".into()).into(),
+                );
+            }
+            Some(s) => Some(s.parse::<Shard>()?),
+            None => None,
+        };
         let mut solvers: Vec<Box<dyn hetsched::Solver>> = Vec::new();
         for given in args.solvers.iter().filter(|s| !s.trim().is_empty()) {
             let solver = hetsched::solve::by_name(given)?;

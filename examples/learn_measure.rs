@@ -25,8 +25,12 @@ use std::path::Path;
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 fn generated() {
-    println!("## Generated histories: 2,000 rows to fit, 1,000 held out, 5 kinds, noise σ = 0.05\n");
-    println!("| seed | selected | CV MAPE per-kind / cross-kind λ=0.1, 1, 10 | held-out MAPE | 90 % coverage |");
+    println!(
+        "## Generated histories: 2,000 rows to fit, 1,000 held out, 5 kinds, noise σ = 0.05\n"
+    );
+    println!(
+        "| seed | selected | CV MAPE per-kind / cross-kind λ=0.1, 1, 10 | held-out MAPE | 90 % coverage |"
+    );
     println!("|---|---|---|---|---|");
     let (mut sum_mape, mut sum_cov) = (0.0, 0.0);
     for seed in SEEDS {

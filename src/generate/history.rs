@@ -4,7 +4,8 @@
 //! The truth: `P` task families (the planted patterns) each with a centre in the unit cube of
 //! (log parameters, log batch, log steps), at least 0.4 apart; tasks drawn around their
 //! family's centre (standard deviation 0.04 per coordinate); `K` device kinds, each with a speed
-//! and its own exponents. A task of family f with parameters N, batch B and S steps takes
+//! and its own exponents (the offsets a_k sorted, so the kinds in name order go from
+//! fastest to slowest offset). A task of family f with parameters N, batch B and S steps takes
 //!
 //! ```text
 //! log10 t = a_k + b_f + (log10 S − 3) + p_k·(log10 N − 8) + q_k·log10(B / 64) + 1
@@ -162,7 +163,7 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 pub fn history(params: &HistoryParams, seed: u64) -> Result<GeneratedHistory, Error> {
     params.validate()?;
     let mut rng = rng_stream(seed, STREAM_TRUTH);
-    let kinds = KIND_NAMES[..params.kinds]
+    let mut kinds: Vec<(String, f64, f64, f64)> = KIND_NAMES[..params.kinds]
         .iter()
         .map(|name| {
             let a = uniform(&mut rng, -0.6, 0.6);
@@ -171,6 +172,12 @@ pub fn history(params: &HistoryParams, seed: u64) -> Result<GeneratedHistory, Er
             (name.to_string(), a, p, q)
         })
         .collect();
+    // The kinds in name order from the fastest offset to the slowest (h100 first, cpu last).
+    let mut offsets: Vec<f64> = kinds.iter().map(|k| k.1).collect();
+    offsets.sort_by(f64::total_cmp);
+    for (k, a) in kinds.iter_mut().zip(offsets) {
+        k.1 = a;
+    }
     let mut centres: Vec<[f64; 3]> = Vec::new();
     let mut families = Vec::new();
     for name in &FAMILY_NAMES[..params.patterns] {

@@ -4,10 +4,11 @@
 
 use super::history::{FeatureKind, History, Value};
 use super::model::{
-    CandidateScore, FORMAT, FeatureSpec, KindModel, Model, Seen, VERSION, encode, term_names,
+    CandidateScore, FORMAT, FeatureSpec, KindModel, LinearModel, Model, Seen, UnseenPairs, VERSION,
+    encode, term_names,
 };
-use super::solve::{Candidate, Data, fit_candidate};
-use super::validate::{folds, interval, mape, out_of_fold};
+use super::solve::{Candidate, Data, Fitted, fit_candidate};
+use super::validate::{folds, interval, mape, out_of_fold, out_of_group};
 use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -94,13 +95,51 @@ fn seen(history: &History, kinds: &[String]) -> Vec<Seen> {
     out
 }
 
+/// The (level, kind) pairs to leave out: for every categorical feature, the rows of each level
+/// on each kind, when that level also ran on another kind.
+fn pair_groups(history: &History) -> Vec<Vec<usize>> {
+    let mut groups = Vec::new();
+    for (j, f) in history.features.iter().enumerate() {
+        if f.kind != FeatureKind::Categorical {
+            continue;
+        }
+        let mut by_pair: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, r) in history.records.iter().enumerate() {
+            if let Value::Cat(c) = &r.values[j] {
+                by_pair
+                    .entry((c.as_str(), r.kind.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for ((level, kind), rows) in &by_pair {
+            if by_pair.keys().any(|(l, k)| l == level && k != kind) {
+                groups.push(rows.clone());
+            }
+        }
+    }
+    groups
+}
+
 /// The cross-validated result of one candidate.
 struct Scored {
     score: CandidateScore,
     residuals: Vec<f64>,
+    pair_residuals: Vec<f64>,
 }
 
-fn score(candidate: Candidate, data: &Data, fold: &[usize], k: usize, level: f64) -> Scored {
+fn score(
+    candidate: Candidate,
+    data: &Data,
+    (fold, k): (&[usize], usize),
+    groups: &[Vec<usize>],
+    level: f64,
+) -> Scored {
+    let by_pair = if groups.is_empty() {
+        Vec::new()
+    } else {
+        out_of_group(candidate, data, groups)
+    };
     let oof = out_of_fold(candidate, data, fold, k);
     let unpredicted = oof.iter().filter(|p| p.is_none()).count();
     let pairs: Vec<(usize, f64)> = oof
@@ -131,9 +170,36 @@ fn score(candidate: Candidate, data: &Data, fold: &[usize], k: usize, level: f64
             mape: error,
             unpredicted,
             coverage: (!pairs.is_empty()).then(|| inside as f64 / pairs.len() as f64),
+            unseen_pair_mape: mape(by_pair.iter().map(|&(i, p)| (p.exp(), data.y[i].exp()))),
         },
         residuals: pairs.iter().map(|&(i, p)| data.y[i] - p).collect(),
+        pair_residuals: by_pair.iter().map(|&(i, p)| data.y[i] - p).collect(),
     }
+}
+
+/// Per kind (intercept, coefficients by term) and the task effects of a fitted candidate.
+fn linear(
+    fitted: &Fitted,
+    terms: &[String],
+    kinds: &[String],
+    task_ids: &BTreeMap<&str, usize>,
+) -> (Vec<LinearModel>, BTreeMap<String, f64>) {
+    let models = kinds
+        .iter()
+        .zip(&fitted.kinds)
+        .map(|(_, f)| {
+            let (intercept, coefs) = f.clone().expect("every kind has rows");
+            LinearModel {
+                intercept,
+                coefficients: terms.iter().cloned().zip(coefs).collect(),
+            }
+        })
+        .collect();
+    let effects = task_ids
+        .iter()
+        .filter_map(|(&t, &i)| fitted.tasks[i].map(|u| (t.to_string(), u)))
+        .collect();
+    (models, effects)
 }
 
 /// Fit a performance model to an execution history.
@@ -213,10 +279,11 @@ pub fn fit(history: &History, options: &FitOptions) -> Result<Model, Error> {
     };
     let k = options.folds.min(n);
     let fold = folds(n, k, options.seed);
+    let groups = pair_groups(history);
     let scored: Vec<Scored> = options
         .candidates
         .iter()
-        .map(|&c| score(c, &data, &fold, k, options.level))
+        .map(|&c| score(c, &data, (&fold, k), &groups, options.level))
         .collect();
     // Best: fewest unpredicted rows, then lowest error; ties keep the earlier candidate.
     let best = (0..scored.len())
@@ -237,30 +304,48 @@ pub fn fit(history: &History, options: &FitOptions) -> Result<Model, Error> {
     let residual_quantiles =
         interval(&scored[best].residuals, options.level).expect("some residuals");
     let all: Vec<usize> = (0..n).collect();
-    let fitted = fit_candidate(candidate, &data, &all);
     let terms = term_names(&features);
-    let seen = seen(history, &kinds);
+    let (models, task_effects) = linear(
+        &fit_candidate(candidate, &data, &all),
+        &terms,
+        &kinds,
+        &task_ids,
+    );
     let kind_models = kinds
         .iter()
-        .zip(seen)
-        .zip(&fitted.kinds)
-        .map(|((name, seen), f)| {
-            let (intercept, coefs) = f.clone().expect("every kind has rows");
-            let coefficients = terms.iter().cloned().zip(coefs).collect();
+        .zip(seen(history, &kinds))
+        .zip(models)
+        .map(|((name, seen), m)| {
             (
                 name.clone(),
                 KindModel {
-                    intercept,
-                    coefficients,
+                    intercept: m.intercept,
+                    coefficients: m.coefficients,
                     seen,
                 },
             )
         })
         .collect();
-    let task_effects = task_ids
-        .iter()
-        .filter_map(|(&t, &i)| fitted.tasks[i].map(|u| (t.to_string(), u)))
-        .collect();
+    // For a level never seen on a kind: the cross-kind candidate best on left-out pairs.
+    let unseen = (0..scored.len())
+        .filter(|&i| matches!(options.candidates[i], Candidate::CrossKind { .. }))
+        .filter(|&i| scored[i].score.unseen_pair_mape.is_some())
+        .min_by(|&a, &b| {
+            let m = |i: usize| scored[i].score.unseen_pair_mape.unwrap();
+            m(a).total_cmp(&m(b))
+        });
+    let unseen_pairs = unseen.map(|i| {
+        let c = options.candidates[i];
+        let (models, task_effects) =
+            linear(&fit_candidate(c, &data, &all), &terms, &kinds, &task_ids);
+        UnseenPairs {
+            selected: c.name(),
+            residual_quantiles: interval(&scored[i].pair_residuals, options.level)
+                .expect("some residuals"),
+            kinds: kinds.iter().cloned().zip(models).collect(),
+            task_effects,
+        }
+    });
     Ok(Model {
         format: FORMAT.to_string(),
         version: VERSION,
@@ -275,5 +360,6 @@ pub fn fit(history: &History, options: &FitOptions) -> Result<Model, Error> {
         residual_quantiles,
         kinds: kind_models,
         task_effects,
+        unseen_pairs,
     })
 }

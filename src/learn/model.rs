@@ -139,6 +139,38 @@ pub struct CandidateScore {
     pub unpredicted: usize,
     /// Share of held-out rows inside its own interval at the model's level.
     pub coverage: Option<f64>,
+    /// MAPE when every (level of a categorical feature, kind) pair is left out in turn and
+    /// predicted from the rest: how well it predicts a family on a kind it never ran on.
+    /// `None` when the history has no such pair (no categorical level seen on two kinds).
+    #[serde(default)]
+    pub unseen_pair_mape: Option<f64>,
+}
+
+/// A linear model in log space without its history summary: the fallback's per-kind part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearModel {
+    /// Intercept of ln(runtime).
+    pub intercept: f64,
+    /// Term name → coefficient; a term left out has coefficient 0.
+    pub coefficients: BTreeMap<String, f64>,
+}
+
+/// The model used for a category never seen on a kind (a family that never ran there): the
+/// cross-kind candidate that predicted left-out (level, kind) pairs best.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnseenPairs {
+    /// The candidate's name.
+    pub selected: String,
+    /// Quantiles of its log residuals on the left-out pairs, as
+    /// [`Model::residual_quantiles`].
+    pub residual_quantiles: [f64; 2],
+    /// Device kind → its model.
+    pub kinds: BTreeMap<String, LinearModel>,
+    /// Task id → effect on ln(runtime).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub task_effects: BTreeMap<String, f64>,
 }
 
 /// A fitted performance model: the content of `MODEL.json`.
@@ -175,6 +207,10 @@ pub struct Model {
     /// only tasks seen at least twice).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub task_effects: BTreeMap<String, f64>,
+    /// The model for a categorical level never seen on a kind, when the selected one is not
+    /// cross-kind and the history has such pairs to validate it on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unseen_pairs: Option<UnseenPairs>,
 }
 
 /// One prediction with its interval.
@@ -188,6 +224,9 @@ pub struct Prediction {
     pub high: f64,
     /// Whether a task effect from the history was used (the task id was seen).
     pub known_task: bool,
+    /// Which model predicted: the selected candidate's name, or the [`UnseenPairs`] one's for
+    /// a category never seen on the kind.
+    pub model: String,
     /// Why the prediction extrapolates (a value outside the range seen on the kind, a level
     /// never seen on it); empty when it does not.
     pub extrapolation: Vec<String>,
@@ -232,8 +271,8 @@ impl Model {
             ));
         }
         let terms = term_names(&model.features);
-        let finite = model.residual_quantiles.iter().all(|q| q.is_finite())
-            && model.residual_quantiles[0] <= model.residual_quantiles[1]
+        let quantiles_ok = |q: &[f64; 2]| q.iter().all(|x| x.is_finite()) && q[0] <= q[1];
+        let finite = quantiles_ok(&model.residual_quantiles)
             && model.task_effects.values().all(|v| v.is_finite());
         if !finite || !(model.level > 0.0 && model.level < 1.0) {
             return Err(bad_model(
@@ -245,26 +284,45 @@ impl Model {
         if model.kinds.is_empty() {
             return Err(bad_model(origin, "no device kind".into()));
         }
-        for (kind, m) in &model.kinds {
-            if !m.intercept.is_finite() {
-                return Err(bad_model(
-                    origin,
-                    format!("kind '{kind}': intercept not finite"),
-                ));
+        let check = |what: &str, intercept: f64, coefficients: &BTreeMap<String, f64>| {
+            if !intercept.is_finite() {
+                return Err(bad_model(origin, format!("{what}: intercept not finite")));
             }
-            for (term, c) in &m.coefficients {
+            for (term, c) in coefficients {
                 if !terms.contains(term) {
                     return Err(bad_model(
                         origin,
-                        format!("kind '{kind}': coefficient of unknown term '{term}'"),
+                        format!("{what}: coefficient of unknown term '{term}'"),
                     ));
                 }
                 if !c.is_finite() {
                     return Err(bad_model(
                         origin,
-                        format!("kind '{kind}': coefficient of '{term}' not finite"),
+                        format!("{what}: coefficient of '{term}' not finite"),
                     ));
                 }
+            }
+            Ok(())
+        };
+        for (kind, m) in &model.kinds {
+            check(&format!("kind '{kind}'"), m.intercept, &m.coefficients)?;
+        }
+        if let Some(u) = &model.unseen_pairs {
+            if !quantiles_ok(&u.residual_quantiles)
+                || u.task_effects.values().any(|v| !v.is_finite())
+            {
+                return Err(bad_model(
+                    origin,
+                    "unseen_pairs: residual_quantiles and task_effects must be finite and ordered"
+                        .into(),
+                ));
+            }
+            for (kind, m) in &u.kinds {
+                check(
+                    &format!("unseen_pairs, kind '{kind}'"),
+                    m.intercept,
+                    &m.coefficients,
+                )?;
             }
         }
         Ok(model)
@@ -305,14 +363,8 @@ impl Model {
                 "a feature value does not fit the model (a log feature needs a value > 0)".into(),
             )
         })?;
-        let names = term_names(&self.features);
-        let mut y = km.intercept;
-        for (name, x) in names.iter().zip(&terms) {
-            y += km.coefficients.get(name).copied().unwrap_or(0.0) * x;
-        }
-        let effect = task.and_then(|t| self.task_effects.get(t));
-        y += effect.copied().unwrap_or(0.0);
         let mut extrapolation = Vec::new();
+        let mut unseen_level = false;
         for (spec, value) in self.features.iter().zip(values) {
             match value {
                 Value::Num(x) => match km.seen.ranges.get(spec.name()) {
@@ -325,17 +377,46 @@ impl Model {
                 Value::Cat(c) => {
                     let seen = km.seen.levels.get(spec.name());
                     if !seen.is_some_and(|l| l.contains(c)) {
+                        unseen_level = true;
                         extrapolation.push(format!("{} '{c}' never seen on {kind}", spec.name()));
                     }
                 }
             }
         }
-        let [lo, hi] = self.residual_quantiles;
+        let fallback = self
+            .unseen_pairs
+            .as_ref()
+            .filter(|_| unseen_level)
+            .and_then(|u| Some((u, u.kinds.get(kind)?)));
+        let (intercept, coefficients, effects, [lo, hi], name) = match fallback {
+            Some((u, m)) => (
+                m.intercept,
+                &m.coefficients,
+                &u.task_effects,
+                u.residual_quantiles,
+                &u.selected,
+            ),
+            None => (
+                km.intercept,
+                &km.coefficients,
+                &self.task_effects,
+                self.residual_quantiles,
+                &self.selected,
+            ),
+        };
+        let names = term_names(&self.features);
+        let mut y = intercept;
+        for (name, x) in names.iter().zip(&terms) {
+            y += coefficients.get(name).copied().unwrap_or(0.0) * x;
+        }
+        let effect = task.and_then(|t| effects.get(t));
+        y += effect.copied().unwrap_or(0.0);
         Ok(Prediction {
             estimate: y.exp(),
             low: (y + lo).exp(),
             high: (y + hi).exp(),
             known_task: effect.is_some(),
+            model: name.clone(),
             extrapolation,
         })
     }

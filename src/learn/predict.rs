@@ -120,8 +120,10 @@ pub fn instance(
     ))
 }
 
-/// The side table of intervals as CSV: `task,kind,estimate,low,high,level,known_task,extrapolation`
-/// (the extrapolation reasons joined by `; `, empty when the prediction interpolates).
+/// The side table of intervals as CSV:
+/// `task,kind,estimate,low,high,level,model,known_task,extrapolation` (`model` the candidate
+/// that predicted, the extrapolation reasons joined by `; `, empty when the prediction
+/// interpolates).
 pub fn intervals_csv(model: &Model, predicted: &[PredictedTime]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -131,6 +133,7 @@ pub fn intervals_csv(model: &Model, predicted: &[PredictedTime]) -> String {
         "low",
         "high",
         "level",
+        "model",
         "known_task",
         "extrapolation",
     ];
@@ -144,6 +147,7 @@ pub fn intervals_csv(model: &Model, predicted: &[PredictedTime]) -> String {
             round_sig(q.low).to_string(),
             round_sig(q.high).to_string(),
             model.level.to_string(),
+            q.model.clone(),
             q.known_task.to_string(),
             q.extrapolation.join("; "),
         ])

@@ -38,6 +38,33 @@ pub(crate) fn out_of_fold(
     out
 }
 
+/// Predictions of ln(runtime) for the rows of each group by `candidate` fitted on the rows
+/// outside the group: (row, prediction) pairs, a row once per group it is in.
+pub(crate) fn out_of_group(
+    candidate: Candidate,
+    data: &Data,
+    groups: &[Vec<usize>],
+) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    let mut inside = vec![false; data.y.len()];
+    for group in groups {
+        for &i in group {
+            inside[i] = true;
+        }
+        let train: Vec<usize> = (0..data.y.len()).filter(|&i| !inside[i]).collect();
+        let fitted = fit_candidate(candidate, data, &train);
+        out.extend(
+            group
+                .iter()
+                .filter_map(|&i| fitted.predict(data, i).map(|p| (i, p))),
+        );
+        for &i in group {
+            inside[i] = false;
+        }
+    }
+    out
+}
+
 /// Mean of |predicted − observed| / observed over the pairs (0.05 = 5 %); `None` when empty.
 pub fn mape(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
     let (mut sum, mut n) = (0.0, 0usize);

@@ -50,22 +50,30 @@ pub fn run(args: Args) -> Result<Outcome> {
         model.seed
     );
     println!(
-        "{:<20} {:>13} {:>15} {:>12}",
+        "{:<20} {:>13} {:>15} {:>12} {:>17}",
         "candidate",
         "held-out MAPE",
         format!("{:.0}% coverage", model.level * 100.0),
-        "unpredicted"
+        "unpredicted",
+        "unseen-pair MAPE"
     );
     for c in &model.candidates {
         let pct = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.2}%", 100.0 * x));
+        let unseen = model.unseen_pairs.as_ref().map(|u| &u.selected);
         println!(
-            "{:<20} {:>13} {:>15} {:>12}{}",
+            "{:<20} {:>13} {:>15} {:>12} {:>17}{}{}",
             c.name,
             pct(c.mape),
             pct(c.coverage),
             c.unpredicted,
+            pct(c.unseen_pair_mape),
             if c.name == model.selected {
                 "  selected"
+            } else {
+                ""
+            },
+            if Some(&c.name) == unseen {
+                "  for unseen pairs"
             } else {
                 ""
             }
@@ -78,6 +86,16 @@ pub fn run(args: Args) -> Result<Outcome> {
         lo.exp(),
         hi.exp()
     );
+    if let Some(u) = &model.unseen_pairs {
+        let [lo, hi] = u.residual_quantiles;
+        println!(
+            "a category never seen on a kind: {}, {:.0}% interval × [{:.3}, {:.3}]",
+            u.selected,
+            model.level * 100.0,
+            lo.exp(),
+            hi.exp()
+        );
+    }
     hetsched::io::write_text(&args.out, &model.to_json())?;
     eprintln!("wrote {}", args.out.display());
     Ok(Outcome::Ok)

@@ -110,8 +110,11 @@ fn parse_error(origin: &Path, message: String) -> Error {
     }
 }
 
+/// The rows of a CSV file: (line, fields).
+type Rows = Vec<(usize, Vec<String>)>;
+
 /// The header and rows of a CSV text (fields trimmed); errors name the line.
-fn read_csv(text: &str, origin: &Path) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), Error> {
+fn read_csv(text: &str, origin: &Path) -> Result<(Vec<String>, Rows), Error> {
     if text.trim().is_empty() {
         return Err(parse_error(origin, "the file is empty".into()));
     }

@@ -274,7 +274,7 @@ impl Model {
         let quantiles_ok = |q: &[f64; 2]| q.iter().all(|x| x.is_finite()) && q[0] <= q[1];
         let finite = quantiles_ok(&model.residual_quantiles)
             && model.task_effects.values().all(|v| v.is_finite());
-        if !finite || !(model.level > 0.0 && model.level < 1.0) {
+        if !(finite && model.level > 0.0 && model.level < 1.0) {
             return Err(bad_model(
                 origin,
                 "level must be in (0, 1), residual_quantiles and task_effects finite and ordered"

@@ -84,9 +84,9 @@ fn lloyd(points: &DMatrix<f64>, k: usize, rng: &mut rand_chacha::ChaCha8Rng) -> 
             sums.set_row(l, &row);
             counts[l] += 1;
         }
-        for c in 0..k {
-            if counts[c] > 0 {
-                let row: RowDVector<f64> = sums.row(c) / counts[c] as f64;
+        for (c, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                let row: RowDVector<f64> = sums.row(c) / count as f64;
                 centres.set_row(c, &row);
             } else {
                 // An empty cluster restarts at the point farthest from its centre.

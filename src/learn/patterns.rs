@@ -31,8 +31,14 @@ pub struct Clustering {
     pub inertia: f64,
 }
 
-fn dist2(points: &DMatrix<f64>, i: usize, centres: &DMatrix<f64>, c: usize) -> f64 {
-    (points.row(i) - centres.row(c)).norm_squared()
+/// Squared distance between row i of `a` and row j of `b` (no allocation: it is the inner loop).
+fn dist2(a: &DMatrix<f64>, i: usize, b: &DMatrix<f64>, j: usize) -> f64 {
+    (0..a.ncols())
+        .map(|c| {
+            let d = a[(i, c)] - b[(j, c)];
+            d * d
+        })
+        .sum()
 }
 
 /// One k-means++ start (Arthur and Vassilvitskii, 2007) and Lloyd's iterations.
@@ -179,7 +185,7 @@ pub fn silhouette(points: &DMatrix<f64>, labels: &[usize], seed: u64) -> f64 {
         let mut count = vec![0usize; k];
         for &j in &sample {
             if j != i {
-                sum[labels[j]] += (points.row(i) - points.row(j)).norm();
+                sum[labels[j]] += dist2(points, i, points, j).sqrt();
                 count[labels[j]] += 1;
             }
         }

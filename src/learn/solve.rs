@@ -107,29 +107,74 @@ fn standardise(data: &Data, rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
     (mean, sd)
 }
 
+/// Solve the symmetric system a·x = b: Cholesky, SVD when `a` is not positive definite.
+fn solve_dense(a: DMatrix<f64>, b: &DVector<f64>) -> DVector<f64> {
+    if let Some(chol) = a.clone().cholesky() {
+        return chol.solve(b);
+    }
+    let n = b.len();
+    a.svd(true, true)
+        .solve(b, 1e-12)
+        .unwrap_or_else(|_| DVector::zeros(n))
+}
+
 /// Minimise Σ (y − x·β)² + Σ penalty_j β_j² over the rows given as sparse (column, value)
-/// lists: the normal equations by Cholesky, by SVD when Cholesky fails.
-fn ridge(ncols: usize, rows: &[(Vec<(usize, f64)>, f64)], penalty: &[f64]) -> Vec<f64> {
-    let mut a = DMatrix::<f64>::zeros(ncols, ncols);
-    let mut b = DVector::<f64>::zeros(ncols);
+/// lists, through the normal equations.
+///
+/// The columns from `dense` on must be indicators of which a row has at most one (the task
+/// effects): their block of the normal matrix is diagonal, so it is eliminated (Schur
+/// complement) and only the first `dense` columns are factorised — a history of many tasks
+/// costs no cubic time in the number of tasks. Their penalties must be > 0.
+fn ridge(
+    ncols: usize,
+    dense: usize,
+    rows: &[(Vec<(usize, f64)>, f64)],
+    penalty: &[f64],
+) -> Vec<f64> {
+    let sparse = ncols - dense;
+    let mut a = DMatrix::<f64>::zeros(dense, dense);
+    let mut b = DVector::<f64>::zeros(dense);
+    // c: dense × sparse cross products; d: the diagonal of the sparse block; e: its right side.
+    let mut c = DMatrix::<f64>::zeros(dense, sparse);
+    let mut d = DVector::<f64>::zeros(sparse);
+    let mut e = DVector::<f64>::zeros(sparse);
     for (nz, y) in rows {
         for &(i, vi) in nz {
+            if i >= dense {
+                let t = i - dense;
+                d[t] += vi * vi;
+                e[t] += vi * y;
+                for &(j, vj) in nz.iter().filter(|(j, _)| *j < dense) {
+                    c[(j, t)] += vj * vi;
+                }
+                continue;
+            }
             b[i] += vi * y;
-            for &(j, vj) in nz {
+            for &(j, vj) in nz.iter().filter(|(j, _)| *j < dense) {
                 a[(i, j)] += vi * vj;
             }
         }
     }
     for (j, p) in penalty.iter().enumerate() {
-        a[(j, j)] += p;
+        if j < dense {
+            a[(j, j)] += p;
+        } else {
+            d[j - dense] += p;
+        }
     }
-    if let Some(chol) = a.clone().cholesky() {
-        return chol.solve(&b).iter().copied().collect();
+    if sparse == 0 {
+        return solve_dense(a, &b).iter().copied().collect();
     }
-    match a.svd(true, true).solve(&b, 1e-12) {
-        Ok(x) => x.iter().copied().collect(),
-        Err(_) => vec![0.0; ncols],
+    // (a − c d⁻¹ cᵀ) x = b − c d⁻¹ e, then z = d⁻¹ (e − cᵀ x).
+    let mut c_scaled = c.clone();
+    for (t, mut col) in c_scaled.column_iter_mut().enumerate() {
+        col /= d[t];
     }
+    let schur = &a - &c_scaled * c.transpose();
+    let rhs = &b - &c_scaled * &e;
+    let x = solve_dense(schur, &rhs);
+    let z = (&e - c.transpose() * &x).component_div(&d);
+    x.iter().chain(z.iter()).copied().collect()
 }
 
 /// Fit `candidate` on the rows `rows` of `data`.
@@ -163,7 +208,7 @@ fn per_kind(data: &Data, rows: &[usize], lambda: f64) -> Fitted {
                 .collect();
             let mut penalty = vec![lambda.max(1e-9); 1 + p];
             penalty[0] = 0.0;
-            let beta = ridge(1 + p, &design, &penalty);
+            let beta = ridge(1 + p, 1 + p, &design, &penalty);
             let coefs: Vec<f64> = (0..p).map(|j| beta[1 + j] / sd[j]).collect();
             let intercept = beta[0] - (0..p).map(|j| coefs[j] * mean[j]).sum::<f64>();
             Some((intercept, coefs))
@@ -224,7 +269,7 @@ fn cross_kind(data: &Data, rows: &[usize], lambda: f64) -> Fitted {
     let mut penalty = vec![lambda.max(1e-9); ncols];
     penalty[..shared].fill(0.0);
     penalty[shared..inter].fill(1e-6);
-    let beta = ridge(ncols, &design, &penalty);
+    let beta = ridge(ncols, inter + present * p, &design, &penalty);
     let kinds = kind_col
         .iter()
         .map(|col| {
@@ -279,5 +324,29 @@ mod tests {
         let some: Vec<usize> = rows.iter().copied().filter(|i| i % 3 != 2).collect();
         let f = fit_candidate(Candidate::CrossKind { lambda: 1.0 }, &data, &some);
         assert!(f.predict(&data, 2).is_none());
+    }
+
+    /// Eliminating the task block gives the same solution as factorising everything.
+    #[test]
+    fn schur_complement_matches_the_dense_solve() {
+        let mut rows = Vec::new();
+        let mut state = 1u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for i in 0..60 {
+            let task = 3 + i % 7;
+            let nz = vec![(0, 1.0), (1, next()), (2, next() - 0.5), (task, 1.0)];
+            rows.push((nz, next() * 3.0));
+        }
+        let penalty = [0.0, 1e-3, 1e-3, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+        let full = ridge(10, 10, &rows, &penalty);
+        let split = ridge(10, 3, &rows, &penalty);
+        for (a, b) in full.iter().zip(&split) {
+            assert!((a - b).abs() < 1e-9, "{full:?}\n{split:?}");
+        }
     }
 }

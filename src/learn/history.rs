@@ -264,6 +264,12 @@ impl History {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        if let Some(c) = (1..columns.len()).find(|&i| columns[..i].contains(&columns[i])) {
+            return Err(parse_error(
+                origin,
+                format!("feature '{}' is asked for twice", header[columns[c]]),
+            ));
+        }
         let first = &rows[0].1;
         let features: Vec<Feature> = columns
             .iter()
@@ -479,11 +485,16 @@ mod tests {
         let h = History::parse(text, Path::new("h.csv"), &options).unwrap();
         assert_eq!(h.features.len(), 1);
         assert_eq!(h.records[0].runtime, 3.0);
-        let options = ReadOptions {
-            target: "secs".into(),
-            features: Some(vec!["c".into()]),
-        };
-        assert!(History::parse(text, Path::new("h.csv"), &options).is_err());
+        for bad in [vec!["c"], vec!["b", "b"], vec!["kind"]] {
+            let options = ReadOptions {
+                target: "secs".into(),
+                features: Some(bad.iter().map(|s| s.to_string()).collect()),
+            };
+            assert!(
+                History::parse(text, Path::new("h.csv"), &options).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

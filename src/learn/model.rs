@@ -284,6 +284,15 @@ impl Model {
         if model.kinds.is_empty() {
             return Err(bad_model(origin, "no device kind".into()));
         }
+        let mut names = std::collections::BTreeSet::new();
+        for f in &model.features {
+            if f.name().is_empty() || !names.insert(f.name()) {
+                return Err(bad_model(
+                    origin,
+                    format!("feature name '{}' is empty or repeated", f.name()),
+                ));
+            }
+        }
         let check = |what: &str, intercept: f64, coefficients: &BTreeMap<String, f64>| {
             if !intercept.is_finite() {
                 return Err(bad_model(origin, format!("{what}: intercept not finite")));

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod learn;
 pub mod model;
 pub mod schedule;
 pub mod sim;

@@ -53,6 +53,7 @@ mod draw;
 mod etc;
 mod gavel;
 mod gpu_cluster;
+pub mod history;
 mod options;
 mod params;
 mod trace;

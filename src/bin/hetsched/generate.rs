@@ -1,6 +1,7 @@
 use crate::Outcome;
 use anyhow::{Context, Result};
 use hetsched::Error;
+use hetsched::generate::history::{HistoryParams, history};
 use hetsched::generate::{
     self, Consistency, DeviceMix, Family, GeneratorParams, GpuCounts, Heterogeneity, TaskMix,
 };
@@ -19,6 +20,9 @@ enum FamilyArg {
     GpuCluster,
     /// Gavel's experiments: Poisson arrivals of Gavel's GPU jobs on pooled V100/P100/K80 GPUs.
     Trace,
+    /// An execution history (CSV, for `learn`): --tasks rows on --devices kinds (default 5),
+    /// with a known power-law truth, --noise and --patterns planted task families.
+    History,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -129,6 +133,12 @@ pub struct Args {
     /// Output format (default: from the --out extension, else JSON).
     #[arg(long, value_enum)]
     format: Option<crate::InstanceOutput>,
+    /// history: standard deviation of the log-normal noise on the runtimes (default 0.05).
+    #[arg(long, value_name = "SIGMA")]
+    noise: Option<f64>,
+    /// history: planted task families (patterns), 1 to 8 (default 4).
+    #[arg(long, value_name = "P")]
+    patterns: Option<usize>,
 }
 
 impl Args {
@@ -141,12 +151,19 @@ impl Args {
             FamilyArg::Pipeline => Family::Pipeline,
             FamilyArg::GpuCluster => Family::GpuCluster,
             FamilyArg::Trace => Family::Trace,
+            FamilyArg::History => {
+                return Err(Error::Usage("history is not an instance family".into()));
+            }
         };
         let trace_only = [
             (self.gpu_counts.is_some(), "--gpu-counts"),
             (self.gpus_per_node.is_some(), "--gpus-per-node"),
         ];
         let ccr = (self.ccr.is_some() && family != Family::Pipeline, "--ccr");
+        let history_only = [
+            (self.noise.is_some(), "--noise"),
+            (self.patterns.is_some(), "--patterns"),
+        ];
         let unused: Vec<&str> = match family {
             Family::Etc => vec![
                 trace_only[0],
@@ -183,6 +200,7 @@ impl Args {
         }
         .into_iter()
         .chain([ccr])
+        .chain(history_only)
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
         if !unused.is_empty() {
@@ -258,6 +276,9 @@ impl Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome> {
+    if matches!(args.family, FamilyArg::History) {
+        return run_history(args);
+    }
     let params = args.params()?;
     let count = args.count.unwrap_or(1);
     if count == 0 {
@@ -300,6 +321,62 @@ pub fn run(args: Args) -> Result<Outcome> {
             }
             None => print!("{text}"),
         }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `generate --family history`: a CSV history, not an instance.
+fn run_history(args: Args) -> Result<Outcome> {
+    let given = [
+        (args.objective.is_some(), "--objective"),
+        (args.release_spread.is_some(), "--release-spread"),
+        (args.arrival_rate.is_some(), "--arrival-rate"),
+        (args.gpu_counts.is_some(), "--gpu-counts"),
+        (args.gpus_per_node.is_some(), "--gpus-per-node"),
+        (args.users.is_some(), "--users"),
+        (args.memory_tightness.is_some(), "--memory-tightness"),
+        (args.dag_density.is_some(), "--dag-density"),
+        (args.due_slack.is_some(), "--due-slack"),
+        (args.task_mix.is_some(), "--task-mix"),
+        (args.device_mix.is_some(), "--device-mix"),
+        (args.consistency.is_some(), "--consistency"),
+        (args.heterogeneity.is_some(), "--heterogeneity"),
+        (args.ccr.is_some(), "--ccr"),
+        (args.out_dir.is_some(), "--out-dir"),
+        (args.format.is_some(), "--format"),
+    ];
+    let unused: Vec<&str> = given
+        .into_iter()
+        .filter_map(|(g, flag)| g.then_some(flag))
+        .collect();
+    if !unused.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} do{} not apply to --family history",
+            unused.join(", "),
+            if unused.len() == 1 { "es" } else { "" }
+        ))
+        .into());
+    }
+    let mut params = HistoryParams::new(args.tasks, args.devices.unwrap_or(5));
+    if let Some(x) = args.noise {
+        params.noise = x;
+    }
+    if let Some(p) = args.patterns {
+        params.patterns = p;
+    }
+    let generated = history(&params, args.seed)?;
+    match &args.out {
+        Some(p) => {
+            io::write_text(p, &generated.csv)?;
+            eprintln!(
+                "wrote {} ({} rows, {} kinds, {} patterns)",
+                p.display(),
+                params.rows,
+                params.kinds,
+                params.patterns
+            );
+        }
+        None => print!("{}", generated.csv),
     }
     Ok(Outcome::Ok)
 }

@@ -8,6 +8,9 @@ mod bound;
 mod check;
 mod convert;
 mod generate;
+mod learn;
+mod patterns;
+mod predict;
 mod simulate;
 mod solve;
 
@@ -52,6 +55,14 @@ enum Command {
     /// event which waiting job starts where; prints job completion times, slowdown,
     /// utilization and fairness.
     Simulate(simulate::Args),
+    /// Fit a performance model to an execution history (CSV): per-kind power laws and a
+    /// cross-kind model, chosen by cross-validation; prints each one's held-out error.
+    Learn(learn::Args),
+    /// Predict the times of the tasks of a CSV on a device set with a model from `learn`, and
+    /// write an instance ready for `solve` (intervals to a side file).
+    Predict(predict::Args),
+    /// Group the executions of a history into patterns (k-means++ on standardised features).
+    Patterns(patterns::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -129,6 +140,9 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Learn(args) => learn::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Patterns(args) => patterns::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

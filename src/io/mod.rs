@@ -54,11 +54,51 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
 }
 
 /// Write a string to a file, naming the file in the error.
+///
+/// The write is atomic: the text goes to a temporary file in the same directory, is flushed to
+/// disk, and is renamed over `path`, so a crash or a kill never leaves a half-written schedule,
+/// report or shard that `check` or `bench --merge` would read — `path` holds the old content or
+/// the new one. A symbolic link is followed (the file it points to is replaced, the link kept);
+/// a path that exists but is not a regular file (a terminal, a pipe, `/dev/stdout`) is written
+/// in place.
 pub fn write_text(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|source| Error::Io {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static TEMPORARIES: AtomicU64 = AtomicU64::new(0);
+    let error = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text).map_err(error);
+    }
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let Some(name) = target.file_name() else {
+        return Err(error(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file name",
+        )));
+    };
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temporary = dir.join(format!(
+        ".{}.{}-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id(),
+        TEMPORARIES.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.map_err(error)
 }
 
 /// Parse instance data from text in the given format; `origin` names the source in errors.
@@ -113,6 +153,61 @@ pub fn instance_to_json(data: &InstanceData) -> String {
 /// Serialize instance data as TOML.
 pub fn instance_to_toml(data: &InstanceData) -> Result<String, Error> {
     toml::to_string_pretty(data).map_err(|e| Error::Usage(format!("cannot write TOML: {e}")))
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::write_text;
+
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_replace_the_file_and_leave_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        write_text(&path, "old").unwrap();
+        write_text(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(names(dir.path()), ["s.json"]);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_and_nothing_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-dir").join("s.json");
+        let e = write_text(&path, "x").unwrap_err().to_string();
+        assert!(e.contains("no-such-dir"), "{e}");
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_text(&link, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(names(dir.path()), ["link.json", "real.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        write_text(std::path::Path::new("/dev/null"), "x").unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod generate;
 pub mod io;
 pub mod model;
+pub mod plot;
 pub mod schedule;
 pub mod sim;
 pub mod solve;

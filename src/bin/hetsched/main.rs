@@ -8,6 +8,7 @@ mod bound;
 mod check;
 mod convert;
 mod generate;
+mod plot;
 mod simulate;
 mod solve;
 
@@ -52,6 +53,10 @@ enum Command {
     /// event which waiting job starts where; prints job completion times, slowdown,
     /// utilization and fairness.
     Simulate(simulate::Args),
+    /// Draw a schedule as a Gantt chart: one lane per device grouped by kind, a bar per task
+    /// (per run segment when preemptive), release and due marks, late tasks outlined, resource
+    /// profiles; SVG, or a self-contained HTML page with a tooltip per bar.
+    Plot(plot::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -129,6 +134,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Plot(args) => plot::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -121,7 +121,7 @@ fn the_demo_plan_has_a_bar_per_task_a_lane_per_device_an_axis_and_a_legend() {
         .map(|n| n.attribute("data-key").unwrap())
         .collect();
     for t in inst.tasks() {
-        assert!(keys.contains(&plot::family(&t.id)), "{keys:?}");
+        assert!(keys.contains(&plot::family(&t.id).as_str()), "{keys:?}");
     }
     for k in ["release", "due", "precedence"] {
         assert!(keys.contains(&k), "{keys:?}");

@@ -25,8 +25,9 @@ pub enum ColourBy {
     /// By user when some task names one, else by family.
     #[default]
     Auto,
-    /// By task family: the id up to its first `-`, `_`, `.`, `/`, `:`, blank or digit
-    /// (`finetune-chat` and `finetune-code` are both `finetune`; `infer-batch-1` is `infer`).
+    /// By task family: the first word of the id without digits (`finetune-chat` and
+    /// `finetune-code` are both `finetune`, `infer-batch-1` is `infer`, `w3-train-0` is
+    /// `train`); see [`family`].
     Family,
     /// By the task's `user` (tasks without one share a grey).
     User,
@@ -46,13 +47,28 @@ impl std::str::FromStr for ColourBy {
     }
 }
 
-/// The family of a task id (see [`ColourBy::Family`]); the whole id when it starts with a
-/// separator or digit.
-pub fn family(id: &str) -> &str {
-    let cut = id
-        .find(|c: char| matches!(c, '-' | '_' | '.' | '/' | ':' | ' ') || c.is_ascii_digit())
-        .unwrap_or(id.len());
-    if cut == 0 { id } else { &id[..cut] }
+/// The family of a task id (see [`ColourBy::Family`]): its first word without digits (words
+/// are split at `-`, `_`, `.`, `/`, `:` and blanks), else its first word with the digits taken
+/// out, else the whole id.
+pub fn family(id: &str) -> String {
+    let words = || {
+        id.split(|c: char| matches!(c, '-' | '_' | '.' | '/' | ':' | ' '))
+            .filter(|w| !w.is_empty())
+    };
+    if let Some(w) = words().find(|w| !w.chars().any(|c| c.is_ascii_digit())) {
+        return w.to_string();
+    }
+    let first: String = words()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect();
+    if first.is_empty() {
+        id.to_string()
+    } else {
+        first
+    }
 }
 
 /// The colour key of every task and the keys in order of first appearance with their colours.
@@ -81,7 +97,7 @@ impl Colours {
                 let key = if by_user {
                     t.user.clone().unwrap_or_else(|| "-".into())
                 } else {
-                    family(&t.id).to_string()
+                    family(&t.id)
                 };
                 *index.entry(key.clone()).or_insert_with(|| {
                     let colour = if by_user && key == "-" {
@@ -229,7 +245,9 @@ mod tests {
         assert_eq!(family("infer-batch-1"), "infer");
         assert_eq!(family("t12"), "t");
         assert_eq!(family("train"), "train");
-        assert_eq!(family("7up"), "7up");
+        assert_eq!(family("w3-train-0"), "train");
+        assert_eq!(family("resnet50-3"), "resnet");
+        assert_eq!(family("42"), "42");
         assert_eq!(ink_on("#4e79a7"), "#ffffff");
         assert_eq!(ink_on("#edc948"), "#1a1a1a");
     }

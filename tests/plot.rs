@@ -448,3 +448,167 @@ fn bad_input_exits_2_with_a_message_naming_the_file() {
     assert_bad_input(&["solve", DEMO, "--arrows"], &["--arrows", "--gantt"]);
     assert_bad_input(&["solve", DEMO, "--gantt", "plan.pdf"], &["plan.pdf"]);
 }
+
+/// The `<svg>` documents of a page, each parsed.
+fn svgs_of(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("closed") + start + "</svg>".len();
+        out.push(rest[start..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The texts of a chart's `<text>` elements, trimmed.
+fn texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed chart");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+fn assert_self_contained(page: &str) {
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    let lower = page.to_ascii_lowercase();
+    for external in ["http:", "https:", "src=", "<link", "@import", "url(http"] {
+        assert!(
+            !lower.contains(external),
+            "the page loads something: {external}"
+        );
+    }
+}
+
+#[test]
+fn the_bench_report_has_the_tables_gap_charts_and_anytime_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = path(dir.path(), "bench.html");
+    let (code, _, stderr) = run([
+        "bench",
+        DEMO,
+        NODES,
+        "--solvers",
+        "lpt,ls,ga",
+        "--time-limit",
+        "0.3",
+        "--jobs",
+        "1",
+        "--format",
+        "html",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert_self_contained(&page);
+    for h in [
+        "Mean gap per solver",
+        "Gap per instance",
+        "Anytime curves",
+        "Summary per solver",
+        "All runs",
+    ] {
+        assert!(page.contains(&format!("<h2>{h}</h2>")), "no section {h}");
+    }
+    // One row per (instance, solver) in the runs table, one per solver in the summary.
+    assert_eq!(page.matches("<tr>").count(), 1 + 3 + 1 + 6);
+    // Charts: mean gaps, two gap-per-instance charts, the mean anytime curve and one per
+    // instance; each is well-formed SVG with its title.
+    let charts = svgs_of(&page);
+    assert_eq!(charts.len(), 1 + 2 + 1 + 2, "{}", charts.len());
+    for c in &charts {
+        roxmltree::Document::parse(c).expect("well-formed chart");
+    }
+    assert!(texts(&charts[3]).contains(&"Mean gap to the best known value over time".to_string()));
+    let legend = texts(&charts[4]);
+    for s in ["ls", "ga"] {
+        assert!(
+            legend.contains(&format!("{s} value")),
+            "no {s} curve: {legend:?}"
+        );
+    }
+    assert!(
+        !legend.contains(&"lpt value".to_string()),
+        "lpt records no history"
+    );
+}
+
+#[test]
+fn ls_ga_and_milp_record_their_anytime_history() {
+    let inst = hetsched::io::read_instance(DEMO).unwrap();
+    let options = hetsched::SolveOptions {
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        ..Default::default()
+    };
+    for name in ["ls", "ga", "milp"] {
+        let report = hetsched::solve::by_name(name)
+            .unwrap()
+            .solve(&inst, &options)
+            .unwrap();
+        let p = &report.progress;
+        assert!(!p.is_empty(), "{name} recorded nothing");
+        assert!(
+            p.windows(2).all(|w| w[0].seconds <= w[1].seconds),
+            "{name}: {p:?}"
+        );
+        let last = p.last().unwrap();
+        assert_eq!(
+            (last.value, last.bound),
+            (report.value, report.bound),
+            "{name}"
+        );
+        assert!(
+            p.windows(2).all(|w| match (w[0].bound, w[1].bound) {
+                (Some(a), Some(b)) => b >= a,
+                (Some(_), None) => false,
+                _ => true,
+            }),
+            "{name}: bounds only rise: {p:?}"
+        );
+    }
+    let lpt = hetsched::solve::by_name("lpt")
+        .unwrap()
+        .solve(&inst, &options)
+        .unwrap();
+    assert!(lpt.progress.is_empty());
+}
+
+#[test]
+fn the_simulation_report_has_the_jct_cdf_queue_utilization_and_gantt() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = path(dir.path(), "sim.html");
+    let (code, stdout, stderr) = run(["simulate", NODES, "--policy", "srpt", "--report", &out]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("report written to"));
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert_self_contained(&page);
+    for h in [
+        "Job completion times",
+        "Queue and busy devices over time",
+        "Utilization per device kind",
+        "What ran where",
+    ] {
+        assert!(page.contains(&format!("<h2>{h}</h2>")), "no section {h}");
+    }
+    let charts = svgs_of(&page);
+    assert_eq!(charts.len(), 4);
+    assert!(charts[0].contains("CDF"));
+    let legend = texts(&charts[1]);
+    for l in ["jobs waiting", "jobs running", "busy h100"] {
+        assert!(legend.contains(&l.to_string()), "{legend:?}");
+    }
+    let gantt = roxmltree::Document::parse(&charts[3]).unwrap();
+    assert!(count(&gantt, "rect", "bar") >= 13);
+    // Same run, same bytes.
+    let again = path(dir.path(), "again.html");
+    let (code, _, _) = run(["simulate", NODES, "--policy", "srpt", "--report", &again]);
+    assert_eq!(code, Some(0));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), page);
+    // A report that is not HTML is refused before simulating.
+    assert_bad_input(
+        &["simulate", NODES, "--report", "r.svg"],
+        &["r.svg", ".html"],
+    );
+}

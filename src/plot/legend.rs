@@ -52,7 +52,7 @@ impl std::str::FromStr for ColourBy {
 /// out, else the whole id.
 pub fn family(id: &str) -> String {
     let words = || {
-        id.split(|c: char| matches!(c, '-' | '_' | '.' | '/' | ':' | ' '))
+        id.split(['-', '_', '.', '/', ':', ' '])
             .filter(|w| !w.is_empty())
     };
     if let Some(w) = words().find(|w| !w.chars().any(|c| c.is_ascii_digit())) {

@@ -33,11 +33,14 @@
 //! Both are deterministic: no hash-map order, no clocks, fixed float formatting.
 
 mod axis;
+mod charts;
 mod gantt;
 pub mod html;
 mod lanes;
 mod legend;
 mod marks;
+pub mod report;
+pub mod sim;
 
 mod svg;
 

@@ -11,8 +11,10 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
+use crate::solve::ProgressLog;
 use rand::Rng;
 use rand::seq::SliceRandom;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// When a search must stop, and how many evaluations it has made.
@@ -26,6 +28,8 @@ pub struct Budget {
     pub verbose: bool,
     /// When the run started (for progress lines).
     pub started: Instant,
+    /// Where to record each new best value (the anytime curve), when the caller keeps one.
+    pub progress: Option<Arc<ProgressLog>>,
 }
 
 impl Budget {
@@ -36,6 +40,15 @@ impl Budget {
             evaluations: 0,
             verbose: false,
             started: Instant::now(),
+            progress: None,
+        }
+    }
+
+    /// Record a new best value in the progress log, if there is one.
+    #[inline]
+    pub fn record(&self, value: f64) {
+        if let Some(log) = &self.progress {
+            log.value(value);
         }
     }
 

@@ -24,6 +24,8 @@ pub(crate) struct Line {
     pub(crate) points: Vec<(f64, f64)>,
     /// Dashed (bounds) rather than solid (values).
     pub(crate) dashed: bool,
+    /// Mark each point with a dot (for lines of a few points, like proven bounds).
+    pub(crate) dots: bool,
 }
 
 /// The palette colour `i` (cycling).
@@ -81,6 +83,13 @@ pub(crate) fn line_chart(
             .y_label_formatter(&|y| super::svg::coord(*y))
             .draw()
             .map_err(err)?;
+        for l in lines.iter().filter(|l| l.dots) {
+            // Bounds are often a few points (a solver proves one at its end): mark each.
+            let c = colour(l.colour);
+            chart
+                .draw_series(l.points.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                .map_err(err)?;
+        }
         for l in lines {
             let c = colour(l.colour);
             let style = c.stroke_width(2);
@@ -140,7 +149,7 @@ pub(crate) fn category_chart(
             .build_cartesian_2d(segments(n), y0..y1)
             .map_err(err)?;
         let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => short(categories.get(*i).map_or("", |s| s.as_str())),
+            SegmentValue::CenterOf(i) => short(categories.get(*i).map_or("", |s| s.as_str()), n),
             _ => String::new(),
         };
         chart
@@ -219,7 +228,7 @@ pub(crate) fn bars(
             .build_cartesian_2d(segments(n), 0.0..y1)
             .map_err(err)?;
         let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => short(categories.get(*i).map_or("", |s| s.as_str())),
+            SegmentValue::CenterOf(i) => short(categories.get(*i).map_or("", |s| s.as_str()), n),
             _ => String::new(),
         };
         chart
@@ -272,12 +281,13 @@ fn segments(n: usize) -> SegmentedCoord<RangedCoordusize> {
     (0..n.max(1) - 1).into_segmented()
 }
 
-/// A category label cut to 18 characters.
-fn short(s: &str) -> String {
-    if s.chars().count() <= 18 {
+/// A category label cut to the width of one of `n` categories.
+fn short(s: &str, n: usize) -> String {
+    let room = ((f64::from(SIZE.0) - 100.0) / n.max(1) as f64 / 6.5).clamp(4.0, 40.0) as usize;
+    if s.chars().count() <= room {
         s.to_string()
     } else {
-        let head: String = s.chars().take(17).collect();
+        let head: String = s.chars().take(room - 1).collect();
         format!("{head}…")
     }
 }

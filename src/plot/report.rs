@@ -15,12 +15,21 @@ pub const ANYTIME_INSTANCES: usize = 6;
 const GRID: usize = 120;
 
 /// The instances of a run in order, each with the indices of its rows.
+/// Instances are named without their set when the run holds one set only.
 fn instances(a: &Analysis) -> Vec<(String, Vec<usize>)> {
+    let one_set = a.run.rows.iter().all(|r| r.set == a.run.rows[0].set);
     let mut out: Vec<(usize, String, Vec<usize>)> = Vec::new();
     for (i, r) in a.run.rows.iter().enumerate() {
         match out.iter_mut().find(|(o, _, _)| *o == r.order) {
             Some((_, _, rows)) => rows.push(i),
-            None => out.push((r.order, label(r), vec![i])),
+            None => {
+                let name = if one_set {
+                    r.instance.clone()
+                } else {
+                    label(r)
+                };
+                out.push((r.order, name, vec![i]));
+            }
         }
     }
     out.sort_by_key(|(o, _, _)| *o);
@@ -235,6 +244,7 @@ fn mean_anytime(
             colour: k,
             points,
             dashed: false,
+            dots: false,
         });
     }
     charts::line_chart(
@@ -284,6 +294,7 @@ fn instance_anytime(name: &str, rows: &[&BenchRow], solvers: &[String]) -> Resul
                 colour: k,
                 points: steps(&pts, end),
                 dashed,
+                dots: dashed,
             });
         }
     }

@@ -68,6 +68,7 @@ pub fn sim_html(instance: &Instance, run: &Simulation, policy: &str) -> Result<S
             colour: 0,
             points: cdf,
             dashed: false,
+            dots: false,
         }],
     )?));
 
@@ -106,12 +107,14 @@ pub fn sim_html(instance: &Instance, run: &Simulation, policy: &str) -> Result<S
                 colour: 0,
                 points: step(&|r| r.1 as f64),
                 dashed: false,
+                dots: false,
             },
             Line {
                 name: "jobs running".into(),
                 colour: 1,
                 points: step(&|r| r.2 as f64),
                 dashed: false,
+                dots: false,
             },
         ];
         for (k, kind) in tl.kinds.iter().enumerate() {
@@ -120,6 +123,7 @@ pub fn sim_html(instance: &Instance, run: &Simulation, policy: &str) -> Result<S
                 colour: 2 + k,
                 points: step(&|r| r.3.get(k).copied().unwrap_or(0) as f64),
                 dashed: true,
+                dots: false,
             });
         }
         let top = lines

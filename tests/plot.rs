@@ -612,3 +612,67 @@ fn the_simulation_report_has_the_jct_cdf_queue_utilization_and_gantt() {
         &["r.svg", ".html"],
     );
 }
+
+#[test]
+fn bars_are_coloured_by_user_when_tasks_name_one_and_the_width_is_honoured() {
+    let mut a = Task::new("train-a", 3.0);
+    a.user = Some("alice".into());
+    let mut b = Task::new("train-b", 2.0);
+    b.user = Some("bob".into());
+    let c = Task::new("eval", 1.0);
+    let inst = Instance::new(InstanceData {
+        devices: vec![Device::new("d0")],
+        tasks: vec![a, b, c],
+        ..Default::default()
+    })
+    .unwrap();
+    let s = Schedule::new(vec![
+        Assignment {
+            task: 0,
+            device: 0,
+            start: 0.0,
+            end: 3.0,
+        },
+        Assignment {
+            task: 1,
+            device: 0,
+            start: 3.0,
+            end: 5.0,
+        },
+        Assignment {
+            task: 2,
+            device: 0,
+            start: 5.0,
+            end: 6.0,
+        },
+    ]);
+    let keys = |options: &GanttOptions| {
+        let svg = plot::gantt_svg(&inst, &s, options).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let fills: Vec<String> = doc
+            .descendants()
+            .filter(|n| has_class(n, "bar"))
+            .map(|n| n.attribute("fill").unwrap().to_string())
+            .collect();
+        let keys: Vec<String> = doc
+            .descendants()
+            .filter(|n| has_class(n, "legend-item"))
+            .map(|n| n.attribute("data-key").unwrap().to_string())
+            .collect();
+        let width = doc.root_element().attribute("width").unwrap().to_string();
+        (fills, keys, width)
+    };
+    let (fills, by_user, width) = keys(&GanttOptions {
+        width: 800.0,
+        ..Default::default()
+    });
+    assert_eq!(by_user, ["alice", "bob", "-"]);
+    assert_ne!(fills[0], fills[1]);
+    assert_eq!(width, "800");
+    let (fills, by_family, _) = keys(&GanttOptions {
+        colour_by: plot::ColourBy::Family,
+        ..Default::default()
+    });
+    assert_eq!(by_family, ["train", "eval"]);
+    assert_eq!(fills[0], fills[1]);
+}

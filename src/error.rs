@@ -50,6 +50,9 @@ pub enum Error {
     /// A solver could not produce a schedule.
     #[error("solve failed: {0}")]
     Solve(String),
+    /// A chart could not be drawn (a failure of the drawing back-end, not of the input).
+    #[error("cannot draw the chart: {0}")]
+    Plot(String),
 }
 
 fn source_prefix(path: &Option<PathBuf>) -> String {
@@ -64,7 +67,7 @@ impl Error {
     ///
     /// The CLI exits with code 2 for these and 1 for the others.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, Error::Solve(_))
+        !matches!(self, Error::Solve(_) | Error::Plot(_))
     }
 
     /// Attach a file path to a validation error that has none.

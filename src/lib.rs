@@ -8,6 +8,7 @@ pub mod generate;
 pub mod io;
 pub mod learn;
 pub mod model;
+pub mod plot;
 pub mod schedule;
 pub mod sim;
 pub mod solve;

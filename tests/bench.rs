@@ -53,6 +53,7 @@ fn timeless(run: &BenchRun) -> Vec<hetsched::bench::BenchRow> {
         .map(|r| hetsched::bench::BenchRow {
             seconds: 0.0,
             message: None,
+            progress: Vec::new(),
             ..r.clone()
         })
         .collect()

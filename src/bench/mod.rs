@@ -30,7 +30,7 @@ pub use set::{BenchInstance, InstanceSet, Reference};
 
 use crate::batch::{par_map, solve_one};
 use crate::error::Error;
-use crate::solve::{SolveOptions, Solver, Status};
+use crate::solve::{Progress, SolveOptions, Solver, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -144,6 +144,10 @@ pub struct BenchRow {
     pub seconds: f64,
     /// The solver's message, or what went wrong.
     pub message: Option<String>,
+    /// The run's anytime curve — best value and bound over time — for solvers that record it
+    /// (`ls`, `ga`, `milp`); drawn by the HTML report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<Progress>,
 }
 
 /// A benchmark's rows and the settings that produced them.
@@ -308,6 +312,7 @@ fn run_one(
         reference_optimal: b.reference.is_some_and(|r| r.optimal),
         seconds: 0.0,
         message: None,
+        progress: Vec::new(),
     };
     let inst = match &b.instance {
         Ok(inst) => inst,
@@ -331,6 +336,7 @@ fn run_one(
             row.status = report.status.name().into();
             row.bound = report.bound;
             row.message = report.message;
+            row.progress = report.progress;
             if let Some(schedule) = &report.schedule {
                 let violations = crate::schedule::check(inst, schedule);
                 if violations.is_empty() {
@@ -503,6 +509,7 @@ mod tests {
             reference_optimal: false,
             seconds: 1.0,
             message: None,
+            progress: Vec::new(),
         }
     }
 

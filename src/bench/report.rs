@@ -8,7 +8,7 @@ use super::{Analysis, BenchRow, RowAnalysis, SolverSummary};
 use crate::schedule::render::num;
 use serde::Serialize;
 
-const HEADER: [&str; 9] = [
+pub(crate) const HEADER: [&str; 9] = [
     "instance",
     "solver",
     "status",
@@ -20,7 +20,7 @@ const HEADER: [&str; 9] = [
     "time (s)",
 ];
 
-const SUMMARY_HEADER: [&str; 8] = [
+pub(crate) const SUMMARY_HEADER: [&str; 8] = [
     "solver",
     "runs",
     "solved",
@@ -31,7 +31,7 @@ const SUMMARY_HEADER: [&str; 8] = [
     "total time (s)",
 ];
 
-fn label(r: &BenchRow) -> String {
+pub(crate) fn label(r: &BenchRow) -> String {
     match &r.set {
         Some(s) => format!("{s}/{}", r.instance),
         None => r.instance.clone(),
@@ -50,7 +50,7 @@ fn opt(x: Option<f64>) -> String {
     x.map_or("-".into(), num)
 }
 
-fn cells(r: &BenchRow, a: &RowAnalysis) -> [String; 9] {
+pub(crate) fn cells(r: &BenchRow, a: &RowAnalysis) -> [String; 9] {
     let known = match a.best_known {
         Some(k) if a.best_known_from_run => format!("{}*", num(k)),
         Some(k) if r.reference_optimal => format!("{} (opt)", num(k)),
@@ -70,7 +70,7 @@ fn cells(r: &BenchRow, a: &RowAnalysis) -> [String; 9] {
     ]
 }
 
-fn summary_cells(s: &SolverSummary) -> [String; 8] {
+pub(crate) fn summary_cells(s: &SolverSummary) -> [String; 8] {
     // Infinite gaps (a bound or best known of 0) are left out of the means; say how many.
     let with_inf = |mean: Option<f64>, inf: usize| match inf {
         0 => pct(mean),
@@ -116,7 +116,7 @@ fn aligned<const N: usize>(header: [&str; N], rows: &[[String; N]], left: usize)
     out
 }
 
-fn notes(a: &Analysis) -> String {
+pub(crate) fn notes(a: &Analysis) -> String {
     let mut s = String::new();
     if let Some(t) = a.run.time_limit {
         s.push_str(&format!(

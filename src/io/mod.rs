@@ -197,7 +197,12 @@ mod write_tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_text(&link, "new").unwrap();
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(names(dir.path()), ["link.json", "real.json"]);
     }
 
@@ -206,7 +211,12 @@ mod write_tests {
     fn a_special_file_is_written_in_place() {
         use std::os::unix::fs::FileTypeExt;
         write_text(std::path::Path::new("/dev/null"), "x").unwrap();
-        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 }
 

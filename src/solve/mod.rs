@@ -20,6 +20,9 @@ pub mod auto;
 pub mod greedy;
 pub mod meta;
 pub mod milp;
+mod progress;
+
+pub use progress::{Progress, ProgressLog};
 
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -120,6 +123,9 @@ pub struct SolveReport {
     pub seconds: f64,
     /// Extra information (e.g. which rule or formulation was used, why nothing was found).
     pub message: Option<String>,
+    /// How the best value and bound evolved (empty for solvers that do not record it; `ls`,
+    /// `ga` and `milp` do, see [`ProgressLog`]).
+    pub progress: Vec<Progress>,
 }
 
 impl SolveReport {
@@ -140,6 +146,7 @@ impl SolveReport {
             bound: None,
             seconds: started.elapsed().as_secs_f64(),
             message: None,
+            progress: Vec::new(),
         }
     }
 

@@ -14,6 +14,9 @@ enum Format {
     Csv,
     /// JSON, every field (what `--merge` reads).
     Json,
+    /// A self-contained HTML report: the tables plus charts (gaps per solver and per instance,
+    /// anytime curves of ls, ga and milp).
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -172,6 +175,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Format::Md => report::markdown(&analysis),
         Format::Csv => report::csv(&analysis),
         Format::Json => report::json(&analysis),
+        Format::Html => hetsched::plot::report::bench_html(&analysis)?,
     };
     match &args.out {
         Some(path) => hetsched::io::write_text(path, &text)?,

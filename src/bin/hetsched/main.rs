@@ -10,6 +10,7 @@ mod convert;
 mod generate;
 mod learn;
 mod patterns;
+mod plot;
 mod predict;
 mod simulate;
 mod solve;
@@ -63,6 +64,10 @@ enum Command {
     Predict(predict::Args),
     /// Group the executions of a history into patterns (k-means++ on standardised features).
     Patterns(patterns::Args),
+    /// Draw a schedule as a Gantt chart: one lane per device grouped by kind, a bar per task
+    /// (per run segment when preemptive), release and due marks, late tasks outlined, resource
+    /// profiles; SVG, or a self-contained HTML page with a tooltip per bar.
+    Plot(plot::Args),
 }
 
 /// What a subcommand concluded, beyond success.
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
         Command::Learn(args) => learn::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Patterns(args) => patterns::run(args),
+        Command::Plot(args) => plot::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -58,6 +58,10 @@ pub struct Args {
     /// Write the metrics as JSON.
     #[arg(long)]
     metrics: Option<PathBuf>,
+    /// Write a self-contained HTML report: JCT distribution (CDF), jobs waiting and devices
+    /// busy over time, utilization per device kind, and the Gantt chart of what ran.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
     /// Write every event as JSON lines.
     #[arg(long)]
     log: Option<PathBuf>,
@@ -95,6 +99,15 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     let path = args.instance.as_ref().expect("clap requires the instance");
     let instance = hetsched::io::read_instance(path)?;
+    if let Some(report) = &args.report
+        && crate::plot::check_out(report)? != hetsched::plot::Format::Html
+    {
+        return Err(Error::Usage(format!(
+            "--report {}: the report is an HTML page; name it .html",
+            report.display()
+        ))
+        .into());
+    }
     if !(args.plan_time.is_finite() && args.plan_time > 0.0) {
         return Err(Error::Usage(format!(
             "--plan-time must be a number of seconds > 0, not {}",
@@ -162,7 +175,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         seed: args.seed,
         quantum: quantum.filter(|&q| q > 0.0 || args.quantum.is_some()),
         log: args.log.is_some(),
-        timeline: args.timeline.is_some(),
+        timeline: args.timeline.is_some() || args.report.is_some(),
         preemption_cost: args.preemption_cost,
         outages: match &args.outages {
             Some(path) => sim::read_outages(path, &instance)?,
@@ -240,6 +253,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             bound: None,
             schedule: Some(run.schedule.clone()),
             seconds: 0.0,
+            progress: Vec::new(),
             message: Some(format!(
                 "online simulation with policy {}{}",
                 args.policy,
@@ -255,6 +269,11 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(path) = &args.metrics {
         let text = serde_json::to_string_pretty(m).context("metrics as JSON")? + "\n";
         hetsched::io::write_text(path, &text)?;
+    }
+    if let Some(path) = &args.report {
+        let page = hetsched::plot::sim::sim_html(&instance, &run, &args.policy)?;
+        hetsched::io::write_text(path, &page)?;
+        println!("report written to {}", path.display());
     }
     if let Some(path) = &args.log {
         let mut text = Vec::new();

@@ -22,6 +22,11 @@ pub struct Args {
     /// Write the schedule (JSON) to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Draw the schedule as a Gantt chart in this file (.svg, or .html with tooltips).
+    #[arg(long, value_name = "FILE")]
+    gantt: Option<PathBuf>,
+    #[command(flatten)]
+    draw: crate::plot::DrawArgs,
     /// Seed for randomised solvers.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -135,6 +140,25 @@ pub fn run(args: Args) -> Result<Outcome> {
     if solver.name() == "auto" && time_limit.is_none() && !args.no_time_limit {
         time_limit = Some(auto::DEFAULT_TIME_LIMIT);
     }
+    let gantt_options = args.draw.options()?;
+    match &args.gantt {
+        Some(g) => {
+            crate::plot::check_out(g)?;
+        }
+        None if !args.draw.given().is_empty() => {
+            return Err(Error::Usage(format!(
+                "{} only appl{} with --gantt FILE",
+                args.draw.given().join(", "),
+                if args.draw.given().len() == 1 {
+                    "ies"
+                } else {
+                    "y"
+                }
+            ))
+            .into());
+        }
+        None => {}
+    }
     let mut instance = hetsched::io::read_instance(&args.instance)?;
     if let Some(o) = objective {
         instance = instance.with_objective(o);
@@ -170,6 +194,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     if let Some(out) = &args.out {
         ScheduleFile::from_report(&instance, &report).write(out)?;
         println!("\nschedule written to {}", out.display());
+    }
+    if let (Some(path), Some(schedule)) = (&args.gantt, &report.schedule) {
+        hetsched::plot::write_gantt(path, &instance, schedule, &gantt_options)?;
+        println!("\nGantt chart written to {}", path.display());
     }
     Ok(if report.schedule.is_some() {
         Outcome::Ok

@@ -15,7 +15,7 @@ use super::{
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::Schedule;
-use crate::solve::{SolveOptions, SolveReport, Solver};
+use crate::solve::{ProgressLog, SolveOptions, SolveReport, Solver};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -214,6 +214,23 @@ impl Genetic {
         options: &SolveOptions,
         started: Instant,
     ) -> (Genome, f64, u64, Option<Schedule>) {
+        self.run_logged(ev, seed, options, started, None)
+    }
+
+    /// [`Genetic::run`], recording each new best value in `log`.
+    fn run_logged(
+        &self,
+        ev: &Evaluator,
+        seed: u64,
+        options: &SolveOptions,
+        started: Instant,
+        log: Option<&ProgressLog>,
+    ) -> (Genome, f64, u64, Option<Schedule>) {
+        let record = |v: f64| {
+            if let Some(log) = log {
+                log.value(v);
+            }
+        };
         let inst = ev.instance();
         let (seeds, greedy) = greedy_genomes(inst);
         let deadline = deadline(started, options.time_limit);
@@ -253,6 +270,7 @@ impl Genetic {
             .map(|isl| isl.best().clone())
             .min_by(|a, b| a.value.total_cmp(&b.value))
             .expect("at least one island");
+        record(best.value);
         let mut generations = 0;
         let mut since_best = 0;
         let mut last_print = Instant::now();
@@ -327,6 +345,7 @@ impl Genetic {
                 .expect("at least one island");
             if epoch_best.value < best.value - 1e-12 * best.value.abs().max(1.0) {
                 best = epoch_best;
+                record(best.value);
                 since_best = 0;
             } else {
                 since_best += epoch;
@@ -372,7 +391,8 @@ impl Solver for Genetic {
             }),
             ..options.clone()
         };
-        let run = || self.run(&ev, options.seed, &ga_options, started);
+        let log = ProgressLog::new(started);
+        let run = || self.run_logged(&ev, options.seed, &ga_options, started, Some(&log));
         let (mut genome, mut value, evaluations, greedy) =
             crate::solve::with_threads(options.threads, run)?;
         if let Some(limit) = polish_limit
@@ -390,6 +410,7 @@ impl Solver for Genetic {
         }
         let (schedule, kept_greedy) = no_worse_than_greedy(&ev, &genome, value, greedy)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
+        log.finish(&mut report);
         let secs = report.seconds.max(1e-9);
         report.message = Some(format!(
             "{} evaluations ({:.0}/s), {:?} evaluation, {} islands × {}{}",

@@ -11,6 +11,7 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
+use crate::solve::ProgressLog;
 use rand::Rng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct Budget {
     pub started: Instant,
     /// Stop once this flag is set ([`crate::SolveOptions::cancel`]).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Where to record each new best value (the anytime curve), when the caller keeps one.
+    pub progress: Option<Arc<ProgressLog>>,
 }
 
 impl Budget {
@@ -41,6 +44,15 @@ impl Budget {
             verbose: false,
             started: Instant::now(),
             cancel: None,
+            progress: None,
+        }
+    }
+
+    /// Record a new best value in the progress log, if there is one.
+    #[inline]
+    pub fn record(&self, value: f64) {
+        if let Some(log) = &self.progress {
+            log.value(value);
         }
     }
 

@@ -312,6 +312,7 @@ impl IteratedLocalSearch {
         budget.evaluations += 1;
         let mut cur_v = local_search::improve(ev, &mut cur, v0, budget, &mut rng);
         let (mut best, mut best_v) = (cur.clone(), cur_v);
+        budget.record(best_v);
         let mut since_best = 0;
         let timed = budget.deadline.is_some();
         let m = ev.instance().num_devices();
@@ -401,6 +402,7 @@ impl IteratedLocalSearch {
             if cur_v < best_v - 1e-12 * best_v.abs().max(1.0) {
                 best = cur.clone();
                 best_v = cur_v;
+                budget.record(best_v);
                 since_best = 0;
             } else {
                 since_best += 1;
@@ -429,6 +431,7 @@ impl Solver for IteratedLocalSearch {
 
     fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
         let started = Instant::now();
+        let log = std::sync::Arc::new(crate::solve::ProgressLog::new(started));
         let ev = Evaluator::new(inst);
         // The best greedy schedule (or, when every rule fails, the fastest-device genome).
         let (mut seeds, mut greedy) = greedy_genomes(inst);
@@ -450,6 +453,7 @@ impl Solver for IteratedLocalSearch {
             budget.cancel = options.cancel.clone();
             budget.verbose = options.verbose;
             budget.started = started;
+            budget.progress = Some(log.clone());
             let (g, v) = self.run(&ev, from, options.seed, stream, &mut budget);
             (g, v, budget.evaluations)
         };
@@ -515,6 +519,9 @@ impl Solver for IteratedLocalSearch {
         };
         let (schedule, kept_greedy) = no_worse_than_greedy(&ev, &g, v, greedy)?;
         let mut report = SolveReport::feasible(self.name(), inst, schedule, started);
+        if let Ok(log) = std::sync::Arc::try_unwrap(log) {
+            log.finish(&mut report);
+        }
         debug_assert!(kept_greedy || (report.value.unwrap() - v).abs() <= 1e-6 * v.abs().max(1.0));
         let secs = report.seconds.max(1e-9);
         report.message = Some(format!(

@@ -32,7 +32,7 @@ pub use grid::{GridKind, OffGrid, exact_unit};
 
 pub use plan::LAGRANGE_CELLS;
 
-use super::{SolveOptions, SolveReport, Solver, Status};
+use super::{ProgressLog, SolveOptions, SolveReport, Solver, Status};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::{Schedule, build};
@@ -266,6 +266,23 @@ impl Solver for Milp {
 
     fn solve(&self, inst: &Instance, options: &SolveOptions) -> Result<SolveReport, Error> {
         let started = Instant::now();
+        let log = ProgressLog::new(started);
+        let mut report = self.solve_logged(inst, options, started, &log)?;
+        log.finish(&mut report);
+        Ok(report)
+    }
+}
+
+impl Milp {
+    /// [`Solver::solve`], telling `log` the warm start's value and the propagation's bound (the
+    /// HiGHS run in between reports only its end, which [`ProgressLog::finish`] adds).
+    fn solve_logged(
+        &self,
+        inst: &Instance,
+        options: &SolveOptions,
+        started: Instant,
+        log: &ProgressLog,
+    ) -> Result<SolveReport, Error> {
         let requested = self.check_options(inst)?;
         let sequencing = requested
             .unwrap_or_else(|| Formulation::choose(inst, self.min_utilization))
@@ -281,6 +298,9 @@ impl Solver for Milp {
             true,
             propagation,
         )?;
+        if let Some(w) = &warm {
+            log.value(w.1);
+        }
         // A strict makespan model's search may find a shorter schedule: start again from it.
         while let Some(found) = plan.found.take() {
             let value = found.value(inst);
@@ -288,6 +308,7 @@ impl Solver for Milp {
                 break;
             }
             warm = Some((found, value, "propagation search"));
+            log.value(value);
             plan = self.plan(inst, requested, Some(value), true, propagation)?;
         }
         if let (Some(why), Some((schedule, value, source))) = (&plan.refuted, &warm) {
@@ -345,6 +366,9 @@ impl Solver for Milp {
             None => self.reduce(inst, &mut plan, warm.as_ref(), options, started),
         }
         let destructive = plan.lower_bound;
+        if let Some(b) = destructive {
+            log.bound(b);
+        }
         let mut report = self.solve_with_highs(inst, options, started, plan, warm)?;
         // Propagation's bound may beat HiGHS's (and prove the schedule optimal).
         if let (Some(b), Some(v)) = (destructive, report.value)
@@ -517,6 +541,7 @@ impl Milp {
             bound,
             seconds: 0.0,
             message: None,
+            progress: Vec::new(),
         };
 
         match hstatus {

@@ -42,6 +42,14 @@ fn auto_proves_the_bundled_examples_optimal() {
         assert!((v - s.value(&inst)).abs() < 1e-9);
         assert_eq!(r.bound, Some(v));
         assert!(r.message.unwrap().contains("schedule from"));
+        // The anytime curve: in time order, never worse over time, ending at the answer.
+        let p = &r.progress;
+        assert!(p.len() >= 2, "{p:?}");
+        assert!(p.windows(2).all(|w| w[0].seconds <= w[1].seconds), "{p:?}");
+        let values: Vec<f64> = p.iter().filter_map(|q| q.value).collect();
+        assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-9), "{p:?}");
+        let last = p.last().unwrap();
+        assert_eq!((last.value, last.bound), (Some(v), Some(v)));
     }
 }
 

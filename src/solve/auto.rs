@@ -23,7 +23,7 @@
 use super::greedy::BestGreedy;
 use super::meta::{IteratedLocalSearch, makespan_lower_bound};
 use super::milp::{Milp, WithInitialSchedule};
-use super::{SolveOptions, SolveReport, Solver, Status};
+use super::{Progress, SolveOptions, SolveReport, Solver, Status};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
@@ -116,6 +116,7 @@ impl Solver for Auto {
         let mut bound = (inst.objective() == Objective::Makespan)
             .then(|| makespan_lower_bound(inst))
             .filter(|b| b.is_finite());
+        let trivial = bound;
 
         let total = options
             .threads
@@ -131,6 +132,9 @@ impl Solver for Auto {
             ..options.clone()
         };
         let run_milp = self.milp_fits(inst);
+        // When the components start, for their anytime curves.
+        let launched = started.elapsed().as_secs_f64();
+        let mut curves: Vec<(f64, Vec<Progress>)> = Vec::new();
         let milp_options = SolveOptions {
             time_limit: left(),
             threads: Some(milp_threads),
@@ -181,6 +185,7 @@ impl Solver for Auto {
             )),
             Some(Err(e)) => notes.push(format!("milp: {e}")),
             Some(Ok(r)) => {
+                curves.push((launched, r.progress.clone()));
                 if let Some(b) = r.bound {
                     bound = Some(bound.map_or(b, |a: f64| a.max(b)));
                 }
@@ -197,6 +202,7 @@ impl Solver for Auto {
         let ls_value = match ls {
             Ok(r) => {
                 let v = r.value;
+                curves.push((launched, r.progress.clone()));
                 found.extend(Found::of("ls", &r));
                 v
             }
@@ -246,6 +252,11 @@ impl Solver for Auto {
                 .total_cmp(&b.value)
                 .then(rank(a.by).cmp(&rank(b.by)))
         });
+        let first = Progress {
+            seconds: launched,
+            value: greedy.value,
+            bound: trivial,
+        };
         let Some(best) = best else {
             return Err(Error::Solve(format!(
                 "no component found a schedule ({})",
@@ -261,9 +272,56 @@ impl Solver for Auto {
         {
             report.status = Status::Optimal;
         }
+        report.progress = anytime(first, curves, &report);
         notes.insert(0, format!("schedule from {}", best.by));
         report.message = Some(notes.join("; "));
         say(&format!("done: {value} ({})", report.status));
         Ok(report)
     }
+}
+
+/// The portfolio's anytime curve: from `first` (the greedy value and the trivial bound), each
+/// component's points shifted by when it started, merged in time order with the best value and
+/// bound so far, ending at the report's value and bound.
+fn anytime(
+    first: Progress,
+    curves: Vec<(f64, Vec<Progress>)>,
+    report: &SolveReport,
+) -> Vec<Progress> {
+    let mut events: Vec<Progress> = vec![first];
+    for (offset, points) in curves {
+        events.extend(points.into_iter().map(|p| Progress {
+            seconds: p.seconds + offset,
+            ..p
+        }));
+    }
+    events.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let mut out: Vec<Progress> = Vec::with_capacity(events.len() + 1);
+    let (mut value, mut bound) = (None::<f64>, None::<f64>);
+    for p in events.into_iter().filter(|p| p.seconds <= report.seconds) {
+        value = match (value, p.value) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        bound = match (bound, p.bound) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if out
+            .last()
+            .is_none_or(|l| l.value != value || l.bound != bound)
+        {
+            out.push(Progress {
+                seconds: p.seconds,
+                value,
+                bound,
+            });
+        }
+    }
+    out.push(Progress {
+        seconds: report.seconds,
+        value: report.value,
+        bound: report.bound,
+    });
+    out
 }

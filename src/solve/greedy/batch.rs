@@ -9,6 +9,14 @@
 //! (the Braun ETC setting) takes a faster path: the pair (task, device) with the smallest
 //! completion is the front of one device's list of tasks sorted by processing time, so after
 //! m sorts (n·m·log n) each step costs O(m).
+//!
+//! Max-Min and Sufferage in that setting take one too ([`independent`]): completions are the
+//! device's tail plus the time, the next task comes from a heap whose keys change in place, and
+//! placing a task on d re-evaluates only the tasks that watch d (whose cached best — or, for
+//! Sufferage, second-best — device it is). A watcher whose new completion on d is still below
+//! its cached second-best keeps d without a scan: the other devices' completions only grow, so
+//! the cached second-best is a lower bound on each of them (for Sufferage, which re-evaluates a
+//! task whenever its second-best device grows too, it stays exact).
 
 use super::list::no_room;
 use crate::error::Error;
@@ -62,8 +70,11 @@ fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
 
 /// Map every task with `rule`.
 pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
-    if rule == BatchRule::MinMin && inst.is_independent() {
-        return min_min_sorted(inst);
+    if inst.is_independent() {
+        match rule {
+            BatchRule::MinMin => return min_min_sorted(inst),
+            BatchRule::MaxMin | BatchRule::Sufferage => return independent(inst, rule),
+        }
     }
     let n = inst.num_tasks();
     let mut tt = Timetable::new(inst);
@@ -114,6 +125,174 @@ pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
                 ready_at[s] = tt.ready_time(s).expect("ready");
                 best[s] = best_of(&tt, s, ready_at[s]);
             }
+        }
+    }
+    tt.into_schedule()
+}
+
+/// A max-heap of tasks by key (ties: the lower task index first) that can change a task's key
+/// in place: its size stays the number of unmapped tasks, however often keys change.
+struct KeyedHeap {
+    /// Tasks in heap order.
+    heap: Vec<usize>,
+    /// Position of each task in `heap` (`usize::MAX`: not in it).
+    pos: Vec<usize>,
+    key: Vec<f64>,
+}
+
+impl KeyedHeap {
+    fn new(keys: Vec<f64>) -> Self {
+        let n = keys.len();
+        let mut h = KeyedHeap {
+            heap: (0..n).collect(),
+            pos: (0..n).collect(),
+            key: keys,
+        };
+        for i in (0..n / 2).rev() {
+            h.down(i);
+        }
+        h
+    }
+
+    /// True when task a comes before task b.
+    #[inline]
+    fn before(&self, a: usize, b: usize) -> bool {
+        match self.key[a].total_cmp(&self.key[b]) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => a < b,
+        }
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.heap.swap(i, j);
+        self.pos[self.heap[i]] = i;
+        self.pos[self.heap[j]] = j;
+    }
+
+    fn up(&mut self, mut i: usize) {
+        while i > 0 {
+            let p = (i - 1) / 2;
+            if !self.before(self.heap[i], self.heap[p]) {
+                break;
+            }
+            self.swap(i, p);
+            i = p;
+        }
+    }
+
+    fn down(&mut self, mut i: usize) {
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut top = i;
+            if l < self.heap.len() && self.before(self.heap[l], self.heap[top]) {
+                top = l;
+            }
+            if r < self.heap.len() && self.before(self.heap[r], self.heap[top]) {
+                top = r;
+            }
+            if top == i {
+                break;
+            }
+            self.swap(i, top);
+            i = top;
+        }
+    }
+
+    fn pop(&mut self) -> Option<usize> {
+        let last = self.heap.len().checked_sub(1)?;
+        self.swap(0, last);
+        let t = self.heap.pop()?;
+        self.pos[t] = usize::MAX;
+        if !self.heap.is_empty() {
+            self.down(0);
+        }
+        Some(t)
+    }
+
+    /// Give task `t` (in the heap) a new key.
+    fn set(&mut self, t: usize, key: f64) {
+        let old = self.key[t];
+        self.key[t] = key;
+        let i = self.pos[t];
+        if key > old {
+            self.up(i);
+        } else {
+            self.down(i);
+        }
+    }
+}
+
+/// Max-Min and Sufferage on an independent instance (see the module documentation); the same
+/// choices, ties included, as the general path.
+fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
+    let n = inst.num_tasks();
+    let m = inst.num_devices();
+    let sufferage = rule == BatchRule::Sufferage;
+    let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
+    let mut tt = Timetable::new(inst);
+    // Best and second-best completions of t from the devices' tails.
+    let scan = |tt: &Timetable, t: usize| -> Option<Best> {
+        let mut b = Best {
+            ct: f64::INFINITY,
+            d: usize::MAX,
+            ct2: f64::INFINITY,
+            d2: usize::MAX,
+        };
+        for &d in inst.eligible(t) {
+            if capped && !tt.fits_capacity(t, d) {
+                continue;
+            }
+            let ct = tt.device_tail(d) + inst.ptime(t, d);
+            if ct < b.ct {
+                (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
+            } else if ct < b.ct2 {
+                (b.ct2, b.d2) = (ct, d);
+            }
+        }
+        (b.d != usize::MAX).then_some(b)
+    };
+    let key = |b: &Best| if sufferage { b.ct2 - b.ct } else { b.ct };
+    let mut best: Vec<Best> = Vec::with_capacity(n);
+    let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for t in 0..n {
+        let b = scan(&tt, t).ok_or_else(|| no_room(inst, t))?;
+        watch[b.d].push(t);
+        if sufferage && b.d2 != usize::MAX {
+            watch[b.d2].push(t);
+        }
+        best.push(b);
+    }
+    let mut heap = KeyedHeap::new(best.iter().map(key).collect());
+    let mut seen = vec![usize::MAX; n];
+    for step in 0..n {
+        let t = heap
+            .pop()
+            .ok_or_else(|| Error::Solve("no task is left to map (internal error)".into()))?;
+        let d = best[t].d;
+        tt.place(t, d)?;
+        for c in std::mem::take(&mut watch[d]) {
+            if tt.is_placed(c) || seen[c] == step {
+                continue;
+            }
+            let b = best[c];
+            if b.d != d && !(sufferage && b.d2 == d) {
+                continue; // a stale watch: c no longer counts on d
+            }
+            seen[c] = step;
+            let fits = !capped || tt.fits_capacity(c, d);
+            let quick = tt.device_tail(d) + inst.ptime(c, d);
+            let nb = if b.d == d && fits && quick < b.ct2 {
+                Best { ct: quick, ..b }
+            } else {
+                scan(&tt, c).ok_or_else(|| no_room(inst, c))?
+            };
+            watch[nb.d].push(c);
+            if sufferage && nb.d2 != usize::MAX {
+                watch[nb.d2].push(c);
+            }
+            heap.set(c, key(&nb));
+            best[c] = nb;
         }
     }
     tt.into_schedule()
@@ -232,6 +411,53 @@ mod tests {
         }
         let slow = tt.into_schedule().unwrap();
         assert_eq!(fast, slow);
+    }
+
+    /// The general path of `schedule` (ready list scan, timetable completions) for any rule.
+    fn general(inst: &Instance, rule: BatchRule) -> Schedule {
+        let n = inst.num_tasks();
+        let mut tt = Timetable::new(inst);
+        while tt.num_placed() < n {
+            let mut pick: Option<(f64, usize, usize)> = None;
+            for t in (0..n).filter(|&t| !tt.is_placed(t)) {
+                let b = best_of(&tt, t, tt.ready_time(t).unwrap()).unwrap();
+                let key = match rule {
+                    BatchRule::MinMin => b.ct,
+                    BatchRule::MaxMin => -b.ct,
+                    BatchRule::Sufferage => -(b.ct2 - b.ct),
+                };
+                if pick.is_none_or(|p| key < p.0) {
+                    pick = Some((key, t, b.d));
+                }
+            }
+            let (_, t, d) = pick.unwrap();
+            tt.place(t, d).unwrap();
+        }
+        tt.into_schedule().unwrap()
+    }
+
+    #[test]
+    fn independent_max_min_and_sufferage_equal_the_general_path() {
+        let mut x: u64 = 987654321;
+        for (n, m, range) in [(60, 5, 20), (200, 8, 1000), (120, 16, 3)] {
+            let mut rows = Vec::new();
+            for _ in 0..n {
+                let mut r = Vec::new();
+                for _ in 0..m {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    r.push(((x >> 33) % range + 1) as f64);
+                }
+                rows.push(r);
+            }
+            let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
+            let inst = etc(&refs);
+            for rule in [BatchRule::MaxMin, BatchRule::Sufferage] {
+                let fast = independent(&inst, rule).unwrap();
+                assert_eq!(fast, general(&inst, rule), "{rule:?} {n}x{m}");
+            }
+        }
     }
 
     #[test]

@@ -160,13 +160,14 @@ fn permutations(v: &mut [usize], k: usize, out: &mut Vec<Vec<usize>>) {
     }
 }
 
-#[test]
-fn milp_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
-    // Links of three costs (GPU–GPU fast, d0–CPU slow, the rest the default), so the per-device
-    // transfer rows are exercised, not only the aggregated one.
-    let mut rng = Lcg(0x5EED_0013);
+/// On 3 random 5-task graphs on 3 devices with links of three costs (GPU–GPU fast, d0–CPU
+/// slow, the rest the default), so that the per-device transfer rows are exercised and not only
+/// the aggregated one: `formulation` proves the exhaustive optimum for makespan and Σw·C, with
+/// and without a warm start, and its bound is at most that optimum.
+fn assert_matches_exhaustive_search(formulation: Formulation, seed: u64, on_grid: bool) {
+    let mut rng = Lcg(seed);
     for case in 0..3 {
-        let base = random_graph(&mut rng, 3, Some(5));
+        let base = random_graph_on(&mut rng, 3, Some(5), on_grid);
         for objective in [
             hetsched::Objective::Makespan,
             hetsched::Objective::WeightedCompletion,
@@ -175,47 +176,13 @@ fn milp_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
             let best = exhaustive_optimum(&inst);
             for warm in [true, false] {
                 let milp = Milp {
-                    formulation: Some(Formulation::Disjunctive),
-                    warm_start: warm,
-                    ..Milp::default()
-                };
-                let report = milp.solve(&inst, &SolveOptions::default()).unwrap();
-                let s = report.schedule.expect("a schedule");
-                assert!(s.violations(&inst).is_empty(), "case {case} {objective}");
-                assert_eq!(report.status, Status::Optimal, "case {case} {objective}");
-                let v = s.value(&inst);
-                assert!(
-                    (v - best).abs() <= 1e-6 * best.max(1.0),
-                    "case {case} {objective} warm {warm}: milp {v}, exhaustive {best}: {:?}",
-                    report.message
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn time_indexed_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
-    // The same three link costs on a half-unit grid: the cumulative transfer rows (least
-    // transfer) and the per-device rows on aggregated starts must together be exact.
-    let mut rng = Lcg(0x5EED_0713);
-    for case in 0..3 {
-        let base = random_graph_on(&mut rng, 3, Some(5), true);
-        for objective in [
-            hetsched::Objective::Makespan,
-            hetsched::Objective::WeightedCompletion,
-        ] {
-            let inst = base.clone().with_objective(objective);
-            let best = exhaustive_optimum(&inst);
-            for warm in [true, false] {
-                let milp = Milp {
-                    formulation: Some(Formulation::TimeIndexed),
+                    formulation: Some(formulation),
                     warm_start: warm,
                     ..Milp::default()
                 };
                 let report = milp.solve(&inst, &SolveOptions::default()).unwrap();
                 let message = report.message.clone().unwrap_or_default();
-                assert!(message.contains("time-indexed"), "{message}");
+                assert!(message.contains(formulation.name()), "{message}");
                 let s = report.schedule.expect("a schedule");
                 assert!(s.violations(&inst).is_empty(), "case {case} {objective}");
                 assert_eq!(report.status, Status::Optimal, "case {case} {objective}");
@@ -224,11 +191,22 @@ fn time_indexed_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
                     (v - best).abs() <= 1e-6 * best.max(1.0),
                     "case {case} {objective} warm {warm}: milp {v}, exhaustive {best}: {message}"
                 );
-                // The LP bound of the model with transfers is a bound of the real optimum.
                 assert!(report.bound.is_some_and(|b| b <= best + 1e-6), "{message}");
             }
         }
     }
+}
+
+#[test]
+fn milp_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
+    assert_matches_exhaustive_search(Formulation::Disjunctive, 0x5EED_0013, false);
+}
+
+#[test]
+fn time_indexed_matches_exhaustive_search_on_small_graphs_with_uneven_links() {
+    // The same link costs on a half-unit grid: the cumulative transfer rows (least transfer)
+    // and the per-device rows on aggregated starts must together be exact.
+    assert_matches_exhaustive_search(Formulation::TimeIndexed, 0x5EED_0713, true);
 }
 
 /// A random task graph with transfers: 8–14 tasks on 3–4 devices of two kinds, edges with and

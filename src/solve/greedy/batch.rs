@@ -43,29 +43,31 @@ struct Best {
     d2: usize,
 }
 
-fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
-    let inst = tt.instance();
+/// The best and second-best of (device, completion) candidates (ties: the first given).
+fn top_two(candidates: impl Iterator<Item = (usize, f64)>) -> Option<Best> {
     let mut b = Best {
         ct: f64::INFINITY,
         d: usize::MAX,
         ct2: f64::INFINITY,
         d2: usize::MAX,
     };
-    for &d in inst.eligible(t) {
-        let Some(ct) = tt.completion_from(t, d, ready) else {
-            continue;
-        };
+    for (d, ct) in candidates {
         if ct < b.ct {
-            b.ct2 = b.ct;
-            b.d2 = b.d;
-            b.ct = ct;
-            b.d = d;
+            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
         } else if ct < b.ct2 {
-            b.ct2 = ct;
-            b.d2 = d;
+            (b.ct2, b.d2) = (ct, d);
         }
     }
     (b.d != usize::MAX).then_some(b)
+}
+
+fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
+    let inst = tt.instance();
+    top_two(
+        inst.eligible(t)
+            .iter()
+            .filter_map(|&d| tt.completion_from(t, d, ready).map(|ct| (d, ct))),
+    )
 }
 
 /// Map every task with `rule`.
@@ -233,24 +235,12 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     let mut tt = Timetable::new(inst);
     // Best and second-best completions of t from the devices' tails.
     let scan = |tt: &Timetable, t: usize| -> Option<Best> {
-        let mut b = Best {
-            ct: f64::INFINITY,
-            d: usize::MAX,
-            ct2: f64::INFINITY,
-            d2: usize::MAX,
-        };
-        for &d in inst.eligible(t) {
-            if capped && !tt.fits_capacity(t, d) {
-                continue;
-            }
-            let ct = tt.device_tail(d) + inst.ptime(t, d);
-            if ct < b.ct {
-                (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
-            } else if ct < b.ct2 {
-                (b.ct2, b.d2) = (ct, d);
-            }
-        }
-        (b.d != usize::MAX).then_some(b)
+        top_two(
+            inst.eligible(t)
+                .iter()
+                .filter(|&&d| !capped || tt.fits_capacity(t, d))
+                .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
+        )
     };
     let key = |b: &Best| if sufferage { b.ct2 - b.ct } else { b.ct };
     let mut best: Vec<Best> = Vec::with_capacity(n);

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Run `auto` on each Braun-style 1024x32 instance (instances/braun-1024x32) for LIMIT seconds
+# (default 60) and keep every schedule that beats the published best-known makespan in
+# instances/braun-1024x32/best/NAME.json; prints one CSV line per instance:
+# instance,published,auto,relative change,status.
+#   bash scripts/braun-best.sh [LIMIT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=${1:-60}
+bin=${HETSCHED:-target/release/hetsched}
+set_dir=instances/braun-1024x32
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$set_dir/best"
+echo "instance,published,auto,change,status"
+tail -n +2 "$set_dir/reference.csv" | while IFS=, read -r name _ _ published _; do
+  "$bin" convert --from etc "$set_dir/$name" --out "$work/$name.json" >/dev/null
+  out=$("$bin" solve "$work/$name.json" --time-limit "$limit" --out "$work/$name.sched.json")
+  value=$(echo "$out" | awk '$1 == "value" {print $2}')
+  status=$(echo "$out" | awk '$1 == "status" {print $2}')
+  change=$(python3 -c "print(f'{($value - $published) / $published * 100:+.3f}%')")
+  if python3 -c "import sys; sys.exit(0 if $value < $published else 1)"; then
+    cp "$work/$name.sched.json" "$set_dir/best/$name.json"
+  fi
+  echo "$name,$published,$value,$change,$status"
+done

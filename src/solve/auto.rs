@@ -108,10 +108,7 @@ impl Solver for Auto {
         };
 
         let greedy = BestGreedy.solve(inst, options)?;
-        say(&format!(
-            "best greedy: {}",
-            greedy.value.map_or("none".into(), |v| v.to_string())
-        ));
+        say(&format!("best greedy: {}", show(greedy.value)));
         let mut found: Vec<Found> = Found::of("best-greedy", &greedy).into_iter().collect();
         let mut bound = (inst.objective() == Objective::Makespan)
             .then(|| makespan_lower_bound(inst))
@@ -153,8 +150,8 @@ impl Solver for Auto {
                     say(&format!(
                         "milp: {} {} (bound {})",
                         r.status,
-                        r.value.map_or("-".into(), |v| v.to_string()),
-                        r.bound.map_or("-".into(), |b| b.to_string())
+                        show(r.value),
+                        show(r.bound)
                     ));
                     // A proven optimum ends the search (only under a time limit: without one,
                     // the local search runs to its own end, reproducibly).
@@ -166,10 +163,7 @@ impl Solver for Auto {
             });
             let ls = self.ls.solve(inst, &ls_options);
             if let Ok(r) = &ls {
-                say(&format!(
-                    "ls: {}",
-                    r.value.map_or("-".into(), |v| v.to_string())
-                ));
+                say(&format!("ls: {}", show(r.value)));
             }
             let milp = milp
                 .join()
@@ -213,16 +207,12 @@ impl Solver for Auto {
         };
 
         // The MILP stopped early with a better schedule: the local search goes on from it.
-        let milp_best = found.iter().find(|f| f.by == "milp").map(|f| f.value);
+        let milp_found = found.iter().find(|f| f.by == "milp");
         let time_left = left().is_some_and(|l| l > Duration::from_millis(100));
-        if let (Some(mv), true, Some(Status::Feasible)) = (milp_best, time_left, milp_status)
-            && ls_value.is_none_or(|lv| mv < lv)
+        if let (Some(m), true, Some(Status::Feasible)) = (milp_found, time_left, milp_status)
+            && ls_value.is_none_or(|lv| m.value < lv)
         {
-            let start = found
-                .iter()
-                .find(|f| f.by == "milp")
-                .map(|f| f.schedule.clone())
-                .expect("milp found a schedule");
+            let start = m.schedule.clone();
             let polish = self.ls.clone().with_initial_schedule(start);
             let opts = SolveOptions {
                 time_limit: left(),
@@ -231,10 +221,7 @@ impl Solver for Auto {
                 ..options.clone()
             };
             if let Ok(r) = polish.solve(inst, &opts) {
-                say(&format!(
-                    "ls from the milp's schedule: {}",
-                    r.value.map_or("-".into(), |v| v.to_string())
-                ));
+                say(&format!("ls from the milp's schedule: {}", show(r.value)));
                 found.extend(Found::of("ls from milp", &r));
             }
         }
@@ -278,6 +265,11 @@ impl Solver for Auto {
         say(&format!("done: {value} ({})", report.status));
         Ok(report)
     }
+}
+
+/// A value for a progress line ("-" when there is none).
+fn show(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| v.to_string())
 }
 
 /// The portfolio's anytime curve: from `first` (the greedy value and the trivial bound), each

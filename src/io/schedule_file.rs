@@ -117,8 +117,13 @@ impl ScheduleFile {
     pub fn read(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let text = super::read_text(path)?;
-        serde_json::from_str(&text).map_err(|e| Error::Parse {
-            path: path.to_path_buf(),
+        Self::parse(&text, path)
+    }
+
+    /// Parse a schedule file's text; `origin` names the source in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self, Error> {
+        serde_json::from_str(text).map_err(|e| Error::Parse {
+            path: origin.to_path_buf(),
             message: format!("not a valid schedule file: {e}"),
         })
     }

@@ -53,6 +53,21 @@ pub enum Error {
     /// A chart could not be drawn (a failure of the drawing back-end, not of the input).
     #[error("cannot draw the chart: {0}")]
     Plot(String),
+    /// Building something would take more memory than [`crate::memory::limit`] allows.
+    #[error(
+        "{what} would need about {}, more than the memory limit of {} (--max-memory, or \
+         hetsched::memory::set_limit)",
+        crate::memory::human(*.needed),
+        crate::memory::human(*.limit)
+    )]
+    TooLarge {
+        /// What would have been built, and how big it is (e.g. `the disjunctive model (…)`).
+        what: String,
+        /// Its estimated size in bytes.
+        needed: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 fn source_prefix(path: &Option<PathBuf>) -> String {
@@ -67,7 +82,10 @@ impl Error {
     ///
     /// The CLI exits with code 2 for these and 1 for the others.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, Error::Solve(_) | Error::Plot(_))
+        !matches!(
+            self,
+            Error::Solve(_) | Error::Plot(_) | Error::TooLarge { .. }
+        )
     }
 
     /// Attach a file path to a validation error that has none.

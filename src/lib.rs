@@ -7,6 +7,7 @@ pub mod error;
 pub mod generate;
 pub mod io;
 pub mod learn;
+pub mod memory;
 pub mod model;
 pub mod plot;
 pub mod schedule;

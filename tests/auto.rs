@@ -5,6 +5,7 @@
 mod common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use hetsched::solve::Cancel;
 use hetsched::solve::auto::Auto;
 use hetsched::solve::meta::IteratedLocalSearch;
 use hetsched::{SolveOptions, Solver, Status};
@@ -111,7 +112,7 @@ fn without_a_time_limit_the_same_seed_gives_the_same_answer() {
 fn a_set_cancel_flag_stops_the_local_search_at_once() {
     let inst = read("instances/dag-comm/arabnejad2014-peft.json");
     let options = SolveOptions {
-        cancel: Some(Arc::new(AtomicBool::new(true))),
+        cancel: Some(Cancel::from(Arc::new(AtomicBool::new(true)))),
         ..timed(60)
     };
     let started = Instant::now();
@@ -124,6 +125,37 @@ fn a_set_cancel_flag_stops_the_local_search_at_once() {
         started.elapsed()
     );
     assert!(r.schedule.unwrap().violations(&inst).is_empty());
+}
+
+/// A caller's cancellation reaches both of auto's components: the local search (which auto also
+/// stops itself on a proven optimum) and HiGHS (through its interrupt callback).
+#[test]
+fn a_callers_cancel_stops_auto_with_the_best_so_far() {
+    let data = hetsched::io::etc::read(format!("{ROOT}/instances/braun-1024x32/A.u_c_hihi"), None)
+        .unwrap();
+    let inst = hetsched::Instance::new(data).unwrap();
+    let cancel = Cancel::new();
+    let options = SolveOptions {
+        cancel: Some(cancel.clone()),
+        ..timed(120)
+    };
+    let started = Instant::now();
+    let r = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(1500));
+            cancel.cancel();
+        });
+        Auto::default().solve(&inst, &options).unwrap()
+    });
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(20),
+        "auto took {took:?} after a cancel at 1.5 s"
+    );
+    assert_eq!(r.status, Status::Feasible);
+    let schedule = r.schedule.unwrap();
+    assert!(schedule.violations(&inst).is_empty());
+    assert_eq!(r.value, Some(schedule.value(&inst)));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub use set::{BenchInstance, InstanceSet, Reference};
 
 use crate::batch::{par_map, solve_one};
 use crate::error::Error;
-use crate::solve::{Progress, SolveOptions, Solver, Status};
+use crate::solve::{Cancel, Progress, SolveOptions, Solver, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -100,6 +100,9 @@ pub struct BenchOptions {
     /// [`crate::solve::milp::lower_bound`]), within the time limit (10 s without one), and
     /// compare every solver with it.
     pub lower_bounds: bool,
+    /// Stop early once this is cancelled: runs under way return their best so far (their row
+    /// says "interrupted"), runs not started are left out, and [`BenchRun::interrupted`] is set.
+    pub cancel: Option<Cancel>,
 }
 
 /// Time for one instance's lower bound when the run has no time limit.
@@ -173,6 +176,10 @@ pub struct BenchRun {
     pub fingerprint: String,
     /// One row per (instance, solver), instances in load order, solvers in the order given.
     pub rows: Vec<BenchRow>,
+    /// True when the run was cancelled (e.g. Ctrl-C): rows are missing, and the rows of the runs
+    /// then under way hold their best so far. [`merge`] refuses such a run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// The fingerprint of an instance list (FNV-1a, 64 bits, in hex).
@@ -210,7 +217,7 @@ pub fn run(
         seed: options.seed,
         threads: Some((cores / jobs).max(1)),
         verbose: false,
-        cancel: None,
+        cancel: options.cancel.clone(),
     };
     let mine: Vec<(usize, &BenchInstance)> = instances
         .iter()
@@ -246,11 +253,22 @@ pub fn run(
         .flat_map(|&(k, b)| solvers.iter().map(move |s| (k, b, s.as_ref())))
         .collect();
     let rows = par_map(Some(jobs), &units, |&(order, b, solver)| {
+        if solve_options.cancelled() {
+            return None;
+        }
         let mut row = run_one(order, b, solver, &solve_options);
         row.lower_bound = lower_bounds.get(&order).copied();
+        if solve_options.cancelled() {
+            row.message = Some(match row.message.take() {
+                Some(m) => format!("interrupted; {m}"),
+                None => "interrupted".into(),
+            });
+        }
         on_done(&row);
-        row
+        Some(row)
     });
+    let interrupted = solve_options.cancelled();
+    let rows: Vec<BenchRow> = rows.into_iter().flatten().collect();
     BenchRun {
         version: FORMAT_VERSION,
         solvers: solvers.iter().map(|s| s.name().to_string()).collect(),
@@ -261,6 +279,7 @@ pub fn run(
         instances: instances.len(),
         fingerprint: fingerprint(instances),
         rows,
+        interrupted,
     }
 }
 
@@ -373,6 +392,13 @@ pub fn merge(runs: Vec<(String, BenchRun)>) -> Result<BenchRun, Error> {
     let mut rows = Vec::new();
     for (label, run) in runs {
         let bad = |message: String| Error::Usage(format!("{label}: {message}"));
+        if run.interrupted {
+            return Err(bad(
+                "this run was interrupted: some of its rows are missing or cut short; run it \
+                 again"
+                    .into(),
+            ));
+        }
         if run.version != FORMAT_VERSION {
             return Err(bad(format!(
                 "format version {}, expected {FORMAT_VERSION}",
@@ -524,6 +550,7 @@ mod tests {
             instances: 2,
             fingerprint: "f".into(),
             rows,
+            interrupted: false,
         }
     }
 

@@ -130,6 +130,12 @@ pub(crate) fn notes(a: &Analysis) -> String {
     if let Some(sh) = a.run.shard {
         s.push_str(&format!(", shard {sh}"));
     }
+    if a.run.interrupted {
+        s.push_str(
+            ". INTERRUPTED: the runs not started are missing, and the rows marked \
+             'interrupted' hold the best found until then",
+        );
+    }
     s.push_str(". bound: the best bound proved by any run, or a proven optimum of the set; best known: the set's reference value ((opt) = proven optimum), or * the best value of this run; gap = (value − x) / |x|.");
     s
 }
@@ -330,6 +336,8 @@ struct JsonRun<'a> {
     instances: usize,
     fingerprint: &'a str,
     rows: Vec<FullRow<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interrupted: bool,
     summary: &'a [SolverSummary],
 }
 
@@ -354,6 +362,7 @@ pub fn json(a: &Analysis) -> String {
                 analysis: x.into(),
             })
             .collect(),
+        interrupted: a.run.interrupted,
         summary: &a.summary,
     };
     serde_json::to_string_pretty(&run).expect("plain data serializes") + "\n"

@@ -23,12 +23,10 @@
 use super::greedy::BestGreedy;
 use super::meta::{IteratedLocalSearch, makespan_lower_bound};
 use super::milp::{Milp, WithInitialSchedule};
-use super::{Progress, SolveOptions, SolveReport, Solver, Status};
+use super::{Cancel, Progress, SolveOptions, SolveReport, Solver, Status};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The portfolio solver (see the module documentation).
@@ -120,7 +118,11 @@ impl Solver for Auto {
             .unwrap_or_else(rayon::current_num_threads)
             .max(1);
         let (milp_threads, ls_threads) = Self::split(total);
-        let stop_ls = Arc::new(AtomicBool::new(false));
+        // The local search stops when the MILP proves optimality, or when the caller cancels.
+        let stop_ls = options
+            .cancel
+            .as_ref()
+            .map_or_else(Cancel::new, Cancel::child);
         let ls_options = SolveOptions {
             time_limit: left(),
             threads: Some(ls_threads),
@@ -156,7 +158,7 @@ impl Solver for Auto {
                     // A proven optimum ends the search (only under a time limit: without one,
                     // the local search runs to its own end, reproducibly).
                     if r.status == Status::Optimal && options.time_limit.is_some() {
-                        stop_ls.store(true, Ordering::Relaxed);
+                        stop_ls.cancel();
                     }
                 }
                 Some(r)
@@ -208,7 +210,8 @@ impl Solver for Auto {
 
         // The MILP stopped early with a better schedule: the local search goes on from it.
         let milp_found = found.iter().find(|f| f.by == "milp");
-        let time_left = left().is_some_and(|l| l > Duration::from_millis(100));
+        let time_left =
+            left().is_some_and(|l| l > Duration::from_millis(100)) && !options.cancelled();
         if let (Some(m), true, Some(Status::Feasible)) = (milp_found, time_left, milp_status)
             && ls_value.is_none_or(|lv| m.value < lv)
         {

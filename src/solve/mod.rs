@@ -17,19 +17,19 @@
 //! ```
 
 pub mod auto;
+mod cancel;
 pub mod greedy;
 pub mod meta;
 pub mod milp;
 mod progress;
 
+pub use cancel::Cancel;
 pub use progress::{Progress, ProgressLog};
 
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Options every solver takes. Solvers document which ones they use.
@@ -43,18 +43,17 @@ pub struct SolveOptions {
     pub threads: Option<usize>,
     /// Print solver progress on standard error.
     pub verbose: bool,
-    /// Stop early once this flag is set (by another thread, e.g. a portfolio whose exact search
-    /// proved optimality): the searches that poll their time limit (`ls`, `ga`) poll it too
-    /// and return the best schedule found so far.
-    pub cancel: Option<Arc<AtomicBool>>,
+    /// Stop early once this is cancelled (by another thread, a signal handler, or a portfolio
+    /// whose exact search proved optimality): the searches that poll their time limit (`ls`,
+    /// `ga`, `auto`, HiGHS inside `milp`) poll it too and return the best schedule found so far,
+    /// with status `feasible` and the bound known.
+    pub cancel: Option<Cancel>,
 }
 
 impl SolveOptions {
-    /// True once [`SolveOptions::cancel`] is set.
+    /// True once [`SolveOptions::cancel`] is cancelled.
     pub fn cancelled(&self) -> bool {
-        self.cancel
-            .as_ref()
-            .is_some_and(|c| c.load(Ordering::Relaxed))
+        self.cancel.as_ref().is_some_and(Cancel::is_cancelled)
     }
 }
 

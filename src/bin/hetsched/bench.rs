@@ -152,6 +152,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             jobs: args.jobs,
             shard,
             lower_bounds: !args.no_lower_bound,
+            cancel: Some(crate::interrupt::watch()),
         };
         let total = bench::run_count(&instances, solvers.len(), shard);
         let bar = indicatif::ProgressBar::new(total as u64);
@@ -167,6 +168,12 @@ pub fn run(args: Args) -> Result<Outcome> {
             bar.inc(1);
         });
         bar.finish_and_clear();
+        if run.interrupted {
+            eprintln!(
+                "interrupted: the output holds the {} of {total} run(s) finished or cut short",
+                run.rows.len()
+            );
+        }
         run
     };
     let analysis = Analysis::new(&run);

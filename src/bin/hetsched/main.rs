@@ -1,13 +1,16 @@
 //! `hetsched`: plan AI work onto heterogeneous devices from the command line.
 //!
 //! Exit codes: 0 ok, 2 bad input (the message names the file and the problem), 1 solve failure
-//! (or, for `check`, a schedule that breaks a rule).
+//! (or, for `check`, a schedule that breaks a rule, or a model larger than `--max-memory`);
+//! 130 / 143 when `solve`, `bench` or `simulate` was interrupted by SIGINT (Ctrl-C) / SIGTERM
+//! and wrote what it had found (see [`interrupt`]).
 
 mod bench;
 mod bound;
 mod check;
 mod convert;
 mod generate;
+mod interrupt;
 mod learn;
 mod patterns;
 mod plot;
@@ -28,6 +31,11 @@ use std::time::Duration;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse to build anything (MILP model, time-indexed grid, dense time table, simulator
+    /// ticks) whose estimated size exceeds this, e.g. 512M, 4G, 2.5GiB [default: 3/4 of the
+    /// machine's or container's memory].
+    #[arg(long, global = true, value_name = "SIZE")]
+    max_memory: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -131,6 +139,15 @@ pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, hetsched::Er
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(size) = &cli.max_memory {
+        match hetsched::memory::parse_size(size) {
+            Ok(bytes) => hetsched::memory::set_limit(Some(bytes)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Check(args) => check::run(args),
@@ -150,6 +167,13 @@ fn main() -> ExitCode {
         Command::Patterns(args) => patterns::run(args),
         Command::Plot(args) => plot::run(args),
     };
+    if let Some(code) = interrupt::exit_code() {
+        // Interrupted: what was found is written (or the error says why not).
+        if let Err(err) = &result {
+            eprintln!("error: {err}");
+        }
+        return ExitCode::from(code);
+    }
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),

@@ -127,7 +127,9 @@ pub fn run(args: Args) -> Result<Outcome> {
                 seed: args.seed,
                 threads: Some(1),
                 verbose: false,
-                cancel: None,
+                // After Ctrl-C each re-plan returns at once: the simulation ends quickly and
+                // writes its outputs.
+                cancel: Some(crate::interrupt::watch()),
             };
             let info = *POLICIES
                 .iter()

@@ -168,7 +168,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         seed: args.seed,
         threads: args.threads,
         verbose: args.verbose,
-        cancel: None,
+        cancel: Some(crate::interrupt::watch()),
     };
     let report = solver.solve(&instance, &options)?;
     print!("{}", render::summary(&instance, &report));

@@ -281,6 +281,7 @@ impl Genetic {
         let lower_bound = trivial_lower_bound(inst);
         while timed || (generations < self.max_generations && since_best < self.stagnation) {
             if deadline.is_some_and(|d| Instant::now() >= d)
+                || options.cancelled()
                 || (timed && best.value <= lower_bound + 1e-9 * lower_bound.abs().max(1.0))
             {
                 break;
@@ -315,7 +316,14 @@ impl Genetic {
                         d.saturating_duration_since(Instant::now())
                             .min(std::time::Duration::from_millis(500))
                     });
-                    if lns::lns_step(inst, &mut g.device, 6, left, &mut isl.rng) {
+                    if lns::lns_step(
+                        inst,
+                        &mut g.device,
+                        6,
+                        left,
+                        isl.budget.cancel.as_ref(),
+                        &mut isl.rng,
+                    ) {
                         let v = ev.value(&mut g);
                         let v = local_search::improve(ev, &mut g, v, &mut isl.budget, &mut isl.rng);
                         if v < isl.pop[i].value {
@@ -402,9 +410,11 @@ impl Solver for Genetic {
                 inst,
                 &mut genome.device,
                 started + limit.mul_f64(0.97),
+                options.cancel.as_ref(),
                 |_, _| {},
             );
             let mut budget = Budget::new(Some(started + limit));
+            budget.cancel = options.cancel.clone();
             local_search::improve_loads(inst, &mut genome.device, &mut budget);
             value = ev.value(&mut genome);
         }

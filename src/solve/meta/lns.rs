@@ -7,7 +7,7 @@ use super::eval::{device_finish, loads_makespan};
 use crate::model::{Device, Instance, InstanceData, Task};
 use crate::schedule::build;
 use crate::solve::milp::{Formulation, Milp, WithInitialSchedule};
-use crate::solve::{SolveOptions, Solver};
+use crate::solve::{Cancel, SolveOptions, Solver};
 use rand::Rng;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -17,16 +17,17 @@ pub const NODES_PER_STEP: u32 = 200;
 
 /// One step on `device` (a device per task): returns true when it improved. `limit` caps the
 /// sub-solve's wall-clock time (use it only under a global deadline: it makes results
-/// timing-dependent).
+/// timing-dependent); the sub-solve also stops when `cancel` is cancelled.
 pub fn lns_step<R: Rng>(
     inst: &Instance,
     device: &mut [usize],
     devices_in_step: usize,
     limit: Option<Duration>,
+    cancel: Option<&Cancel>,
     rng: &mut R,
 ) -> bool {
     let m = inst.num_devices();
-    if m < 2 || limit.is_some_and(|l| l.is_zero()) {
+    if m < 2 || limit.is_some_and(|l| l.is_zero()) || cancel.is_some_and(Cancel::is_cancelled) {
         return false;
     }
     let finish = device_finish(inst, device);
@@ -84,8 +85,12 @@ pub fn lns_step<R: Rng>(
         &|t, d| inst.is_eligible(t, d),
         device,
         old,
-        limit,
         Some(NODES_PER_STEP),
+        &SolveOptions {
+            time_limit: limit,
+            cancel: cancel.cloned(),
+            ..Default::default()
+        },
     )
     .is_some()
 }
@@ -120,13 +125,15 @@ pub fn relative_ranking(inst: &Instance) -> Vec<Vec<usize>> {
 /// A size-reduced exact polish (after Fanjul-Peyro & Ruiz's size-reduction heuristics for
 /// unrelated parallel machines): the whole makespan problem, with each task allowed only on its
 /// current device and the first `k` devices of its `ranking` ([`relative_ranking`]), solved by
-/// the MILP warm-started from `device` within `limit`. Returns the new makespan when it is lower.
+/// the MILP warm-started from `device` within `limit` (or until `cancel` is cancelled). Returns
+/// the new makespan when it is lower.
 pub fn reduced_polish(
     inst: &Instance,
     device: &mut [usize],
     ranking: &[Vec<usize>],
     k: usize,
     limit: Duration,
+    cancel: Option<&Cancel>,
 ) -> Option<f64> {
     let old = loads_makespan(inst, device);
     let tasks: Vec<usize> = (0..inst.num_tasks()).collect();
@@ -139,34 +146,42 @@ pub fn reduced_polish(
         &|t, d| d == current[t] || ranking[t].iter().take(k).any(|&x| x == d),
         device,
         old,
-        Some(limit),
         None,
+        &SolveOptions {
+            time_limit: Some(limit),
+            cancel: cancel.cloned(),
+            ..Default::default()
+        },
     )
 }
 
 /// The polish used by `ls` and `ga`: [`reduced_polish`] with k = 5, then 8, then 12 devices per
 /// task while fewer than all devices and time before `until` are left; `progress` hears each
-/// step's k and new makespan (`None`: no better).
+/// step's k and new makespan (`None`: no better). Stops early when `cancel` is cancelled.
 pub fn polish_until(
     inst: &Instance,
     device: &mut [usize],
     until: Instant,
+    cancel: Option<&Cancel>,
     mut progress: impl FnMut(usize, Option<f64>),
 ) {
     let ranking = relative_ranking(inst);
     for k in [5, 8, 12] {
         let left = until.saturating_duration_since(Instant::now());
-        if k >= inst.num_devices() || left < Duration::from_millis(50) {
+        if k >= inst.num_devices()
+            || left < Duration::from_millis(50)
+            || cancel.is_some_and(Cancel::is_cancelled)
+        {
             break;
         }
-        progress(k, reduced_polish(inst, device, &ranking, k, left));
+        progress(k, reduced_polish(inst, device, &ranking, k, left, cancel));
     }
 }
 
 /// Re-solve the makespan of `tasks` on `devices` exactly, each task allowed where `allowed`
 /// says (and where it is eligible), warm-started from `device`; on improvement over `old`,
-/// write the new devices into `device` and return the sub-problem's makespan.
-#[allow(clippy::too_many_arguments)]
+/// write the new devices into `device` and return the sub-problem's makespan. `options` give the
+/// sub-solve's time limit and cancellation.
 fn resolve(
     inst: &Instance,
     tasks: &[usize],
@@ -174,8 +189,8 @@ fn resolve(
     allowed: &dyn Fn(usize, usize) -> bool,
     device: &mut [usize],
     old: f64,
-    limit: Option<Duration>,
     max_nodes: Option<u32>,
+    options: &SolveOptions,
 ) -> Option<f64> {
     if tasks.is_empty() {
         return None;
@@ -224,11 +239,7 @@ fn resolve(
         ..Milp::default()
     }
     .with_initial_schedule(start);
-    let options = SolveOptions {
-        time_limit: limit,
-        ..Default::default()
-    };
-    let report = milp.solve(&sub, &options).ok()?;
+    let report = milp.solve(&sub, options).ok()?;
     let (v, s) = (report.value?, report.schedule?);
     if v >= old - 1e-9 * old.abs().max(1.0) {
         return None;

@@ -11,11 +11,10 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
-use crate::solve::ProgressLog;
+use crate::solve::{Cancel, ProgressLog};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// When a search must stop, and how many evaluations it has made.
@@ -29,8 +28,8 @@ pub struct Budget {
     pub verbose: bool,
     /// When the run started (for progress lines).
     pub started: Instant,
-    /// Stop once this flag is set ([`crate::SolveOptions::cancel`]).
-    pub cancel: Option<Arc<AtomicBool>>,
+    /// Stop once this is cancelled ([`crate::SolveOptions::cancel`]).
+    pub cancel: Option<Cancel>,
     /// Where to record each new best value (the anytime curve), when the caller keeps one.
     pub progress: Option<Arc<ProgressLog>>,
 }
@@ -60,10 +59,7 @@ impl Budget {
     #[inline]
     pub fn exhausted(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
-            || self
-                .cancel
-                .as_ref()
-                .is_some_and(|c| c.load(Ordering::Relaxed))
+            || self.cancel.as_ref().is_some_and(Cancel::is_cancelled)
     }
 }
 

@@ -375,6 +375,7 @@ impl IteratedLocalSearch {
                     &mut cand.device,
                     lns_sizes[a],
                     left,
+                    budget.cancel.as_ref(),
                     &mut rng,
                 )
             };
@@ -491,7 +492,8 @@ impl Solver for IteratedLocalSearch {
                 let ((gp, vp, ep), (gs, vs, es)) = rayon::join(
                     || {
                         let mut g = g1.clone();
-                        lns::polish_until(inst, &mut g.device, polish_end, |k, found| {
+                        let cancel = options.cancel.as_ref();
+                        lns::polish_until(inst, &mut g.device, polish_end, cancel, |k, found| {
                             if options.verbose {
                                 eprintln!(
                                     "[ls] {:>6.1} s  exact polish, {k} devices per task: {}",

@@ -4,7 +4,7 @@ use super::Milp;
 use super::model::Built;
 use crate::error::Error;
 use crate::model::Instance;
-use crate::solve::SolveOptions;
+use crate::solve::{Cancel, SolveOptions};
 use good_lp::{SolverModel, highs};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -29,6 +29,48 @@ pub(super) fn set_option<V: highs::HighsOptionValue>(
     model
         .try_set_option(name, value)
         .map_err(|e| Error::Solve(format!("HiGHS option {name}: {e:?}")))
+}
+
+/// Let HiGHS stop when `options.cancel` is cancelled: its MIP, simplex and interior-point
+/// interrupt callbacks poll the token, and HiGHS ends with status "interrupted", keeping its
+/// incumbent and bound. The options must outlive the solve (HiGHS holds a pointer to the token).
+pub(super) fn stop_on_cancel(model: &mut highs::Model, options: &SolveOptions) {
+    use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
+    use std::ffi::{c_char, c_int, c_void};
+
+    unsafe extern "C" fn poll(
+        _kind: c_int,
+        _message: *const c_char,
+        _out: *const HighsCallbackDataOut,
+        data_in: *mut HighsCallbackDataIn,
+        token: *mut c_void,
+    ) {
+        // SAFETY: `token` is the `Cancel` registered below, alive for the whole solve; HiGHS
+        // passes its own input record (or null).
+        unsafe {
+            if !token.is_null() && !data_in.is_null() && (*(token as *const Cancel)).is_cancelled()
+            {
+                (*data_in).user_interrupt = 1;
+            }
+        }
+    }
+
+    let Some(cancel) = &options.cancel else {
+        return;
+    };
+    // SAFETY: the model pointer is valid while `model` is; the token outlives the solve (see
+    // above) and is only read, through an atomic load.
+    unsafe {
+        let highs = model.as_mut_ptr();
+        highs_sys::Highs_setCallback(highs, Some(poll), cancel as *const Cancel as *mut c_void);
+        for kind in [
+            highs_sys::kHighsCallbackMipInterrupt,
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+        ] {
+            highs_sys::Highs_startCallback(highs, kind);
+        }
+    }
 }
 
 /// Hand a good_lp model to HiGHS (without solving it).

@@ -510,6 +510,7 @@ impl Milp {
                 .try_set_solution(Some(&built.columns.warm), None, None, None)
                 .map_err(|e| Error::Solve(format!("HiGHS refused the warm start: {e:?}")))?;
         }
+        engine::stop_on_cancel(&mut hmodel, options);
         let solved = hmodel
             .try_solve()
             .map_err(|e| Error::Solve(format!("HiGHS failed: {e:?}")))?;

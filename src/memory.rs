@@ -8,6 +8,7 @@
 //! `--max-memory` and [`set_limit`] change it.
 
 use crate::error::Error;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The limit set by [`set_limit`] (0: the default).
@@ -23,8 +24,9 @@ pub fn set_limit(bytes: Option<u64>) {
 
 /// The limit in bytes.
 pub fn limit() -> u64 {
+    static DEFAULT: OnceLock<u64> = OnceLock::new();
     match LIMIT.load(Ordering::Relaxed) {
-        0 => default_limit(),
+        0 => *DEFAULT.get_or_init(default_limit),
         set => set,
     }
 }
@@ -78,6 +80,7 @@ pub fn check(what: impl Into<String>, bytes: u64) -> Result<(), Error> {
 pub fn human(bytes: u64) -> String {
     let b = bytes as f64;
     match bytes {
+        u64::MAX => "more than 18 EB".into(),
         0..1_000 => format!("{bytes} B"),
         1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
         1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),

@@ -314,6 +314,10 @@ impl Instance {
         // Processing times, costs, eligibility: one column per class of devices.
         let (class_of, class_device) = device_classes(&devices, &tasks, &resources);
         let classes = class_device.len();
+        crate::memory::check(
+            format!("the time and cost tables ({n} tasks × {classes} device classes)"),
+            (n as u64).saturating_mul(classes as u64).saturating_mul(16),
+        )?;
         let mut ptime = vec![f64::INFINITY; n * classes];
         let mut cost = vec![f64::INFINITY; n * classes];
         let mut eligible: Vec<Vec<usize>> = Vec::new();

@@ -103,6 +103,34 @@ struct Engine<'a> {
     overhead: f64,
 }
 
+/// Refuse a quantum so small that its ticks would not fit the memory limit: about (latest
+/// release + the work spread over the devices + the longest task) / quantum decisions, each with
+/// an event, a timeline row and, under preemption, a run segment per device.
+fn check_ticks(instance: &Instance, options: &Options, q: f64) -> Result<(), Error> {
+    let (n, m) = (instance.num_tasks(), instance.num_devices().max(1));
+    let min_p = |t: usize| Some(instance.min_ptime(t)).filter(|p| p.is_finite());
+    let work: f64 = (0..n).filter_map(min_p).sum();
+    let longest = (0..n).filter_map(min_p).fold(0.0, f64::max);
+    let latest = instance
+        .tasks()
+        .iter()
+        .map(|t| t.release)
+        .fold(0.0, f64::max);
+    let ticks = (latest + work / m as f64 + longest) / q;
+    let mut per_tick = 64.0;
+    if options.timeline {
+        per_tick += 32.0 + 8.0 * m as f64;
+    }
+    if options.preemption {
+        per_tick += 48.0 * m as f64;
+    }
+    let bytes = (ticks * per_tick).min(u64::MAX as f64) as u64;
+    crate::memory::check(
+        format!("the simulation's quantum ticks (about {ticks:.3e} ticks of {q})"),
+        bytes,
+    )
+}
+
 /// Simulate `policy` on `instance` (see the module text). Errors: bad options (a negative or
 /// non-finite noise or quantum), and jobs the policy leaves unfinished when nothing else can
 /// happen (each named, with why it cannot start).
@@ -131,6 +159,9 @@ pub fn simulate(
         )));
     }
     let (n, m) = (instance.num_tasks(), instance.num_devices());
+    if let Some(q) = options.quantum {
+        check_ticks(instance, options, q)?;
+    }
     let factors: Vec<f64> = if options.noise > 0.0 {
         let sigma = options.noise;
         let dist = LogNormal::new(-sigma * sigma / 2.0, sigma)

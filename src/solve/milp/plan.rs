@@ -5,7 +5,7 @@ use super::formulation::{self, Formulation};
 use super::grid::{self, Cells, Grid, Horizon};
 use super::model::{self, Built};
 use super::propagate::{Outcome, destructive_bound, load_bound, propagate};
-use super::{Milp, exact_unit, price, time_indexed};
+use super::{Milp, exact_unit, price, size, time_indexed};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
@@ -165,6 +165,17 @@ impl Milp {
                 move_free_tasks_last: self.min_utilization.is_none(),
             },
         );
+        // A grid too fine for the memory limit: refused when asked for, else the disjunctive
+        // model (checked in its turn).
+        let bytes = size::time_indexed_bytes(inst, &grid, &windows);
+        if let Err(e) =
+            crate::memory::check(format!("the time-indexed model on unit {unit}"), bytes)
+        {
+            if forced {
+                return Err(e);
+            }
+            return disjunctive(format!("auto: {e}"));
+        }
         // The strict model only holds schedules shorter than the known one: propagation may
         // show there are none, and otherwise narrows the windows.
         let (mut refuted, mut found, mut searched) = (None, None, String::new());

@@ -4,6 +4,8 @@
 //! A target fails (libFuzzer reports a crash) on a panic anywhere in hetsched, on a schedule the
 //! checker rejects, or on a reported value that differs from the recomputed one.
 
+#![allow(dead_code)] // each target uses part of it
+
 use hetsched::solve::greedy::BestGreedy;
 use hetsched::{Instance, InstanceData, SolveOptions, Solver};
 use std::path::Path;

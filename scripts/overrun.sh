@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/overrun}
 mkdir -p "$out"
-bin=target/release/hetsched
+bin=${HETSCHED:-target/release/hetsched}
 [ -x "$bin" ] || cargo build --release --bin hetsched
 solvers=auto,milp,ls,ga,best-greedy
 # set-or-folder and the shard count for about 6 instances at 1 s and 2 at 10 s.

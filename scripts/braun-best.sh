@@ -1,14 +1,15 @@
 #!/bin/bash
-# Run `auto` on each Braun-style 1024x32 instance (instances/braun-1024x32) for LIMIT seconds
-# (default 60) and keep every schedule that beats the published best-known makespan in
-# instances/braun-1024x32/best/NAME.json; prints one CSV line per instance:
+# Run `auto` on each Braun-style instance of SET (default instances/braun-1024x32; also
+# instances/hcsp-2048x64 after scripts/fetch-hcsp.sh) for LIMIT seconds (default 60) and keep
+# every schedule that beats the published best-known makespan in SET/best/NAME.json (each one
+# passes `hetsched check`); prints one CSV line per instance:
 # instance,published,auto,relative change,status.
-#   bash scripts/braun-best.sh [LIMIT]
+#   bash scripts/braun-best.sh [LIMIT] [SET]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${1:-60}
 bin=${HETSCHED:-target/release/hetsched}
-set_dir=instances/braun-1024x32
+set_dir=${2:-instances/braun-1024x32}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$set_dir/best"
@@ -20,6 +21,7 @@ tail -n +2 "$set_dir/reference.csv" | while IFS=, read -r name _ _ published _; 
   status=$(echo "$out" | awk '$1 == "status" {print $2}')
   change=$(python3 -c "print(f'{($value - $published) / $published * 100:+.3f}%')")
   if python3 -c "import sys; sys.exit(0 if $value < $published else 1)"; then
+    "$bin" check "$work/$name.json" "$work/$name.sched.json" >/dev/null
     cp "$work/$name.sched.json" "$set_dir/best/$name.json"
   fi
   echo "$name,$published,$value,$change,$status"

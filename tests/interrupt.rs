@@ -28,6 +28,16 @@ fn braun(dir: &Path) -> PathBuf {
     out
 }
 
+/// Start `hetsched ARGS` in the background, output discarded.
+fn start(args: &[&str]) -> Child {
+    Command::new(bin())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn signal(child: &Child, name: &str) {
     let ok = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
@@ -57,15 +67,16 @@ fn ctrl_c_during_solve_writes_the_best_schedule_so_far() {
     let dir = tempfile::tempdir().unwrap();
     let inst = braun(dir.path());
     let out = dir.path().join("schedule.json");
-    let child = Command::new(bin())
-        .args(["solve", "--solver", "ls", "--time-limit", "60"])
-        .arg(&inst)
-        .arg("--out")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = start(&[
+        "solve",
+        "--solver",
+        "ls",
+        "--time-limit",
+        "60",
+        inst.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     std::thread::sleep(Duration::from_millis(1500));
     signal(&child, "INT");
     let (code, took) = wait(child, Duration::from_secs(20));
@@ -92,13 +103,14 @@ fn ctrl_c_during_solve_writes_the_best_schedule_so_far() {
 fn a_second_ctrl_c_exits_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let inst = braun(dir.path());
-    let child = Command::new(bin())
-        .args(["solve", "--solver", "ga", "--time-limit", "60"])
-        .arg(&inst)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = start(&[
+        "solve",
+        "--solver",
+        "ga",
+        "--time-limit",
+        "60",
+        inst.to_str().unwrap(),
+    ]);
     std::thread::sleep(Duration::from_millis(1000));
     signal(&child, "INT");
     std::thread::sleep(Duration::from_millis(50));
@@ -112,25 +124,21 @@ fn a_second_ctrl_c_exits_at_once() {
 fn sigterm_during_bench_writes_the_finished_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bench.json");
-    let child = Command::new(bin())
-        .args([
-            "bench",
-            "--solvers",
-            "ls",
-            "--time-limit",
-            "2",
-            "--jobs",
-            "1",
-            "--format",
-            "json",
-        ])
-        .arg(format!("{ROOT}/instances/ai-cluster"))
-        .arg("--out")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let sets = format!("{ROOT}/instances/ai-cluster");
+    let child = start(&[
+        "bench",
+        "--solvers",
+        "ls",
+        "--time-limit",
+        "2",
+        "--jobs",
+        "1",
+        "--format",
+        "json",
+        &sets,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     std::thread::sleep(Duration::from_millis(3000));
     signal(&child, "TERM");
     let (code, _) = wait(child, Duration::from_secs(20));

@@ -56,6 +56,13 @@ impl Cancel {
     }
 }
 
+impl Default for Cancel {
+    /// A new, unset request (as [`Cancel::new`]).
+    fn default() -> Self {
+        Cancel::new()
+    }
+}
+
 impl From<Arc<AtomicBool>> for Cancel {
     /// A token on an existing flag (set it to cancel).
     fn from(flag: Arc<AtomicBool>) -> Self {

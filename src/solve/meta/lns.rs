@@ -182,6 +182,7 @@ pub fn polish_until(
 /// says (and where it is eligible), warm-started from `device`; on improvement over `old`,
 /// write the new devices into `device` and return the sub-problem's makespan. `options` give the
 /// sub-solve's time limit and cancellation.
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     inst: &Instance,
     tasks: &[usize],

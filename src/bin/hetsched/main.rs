@@ -34,8 +34,8 @@ struct Cli {
     /// Refuse to build anything (MILP model, time-indexed grid, dense time table, simulator
     /// ticks) whose estimated size exceeds this, e.g. 512M, 4G, 2.5GiB [default: 3/4 of the
     /// machine's or container's memory].
-    #[arg(long, global = true, value_name = "SIZE")]
-    max_memory: Option<String>,
+    #[arg(long, global = true, value_name = "SIZE", value_parser = hetsched::memory::parse_size)]
+    max_memory: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -139,14 +139,8 @@ pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, hetsched::Er
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(size) = &cli.max_memory {
-        match hetsched::memory::parse_size(size) {
-            Ok(bytes) => hetsched::memory::set_limit(Some(bytes)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        }
+    if cli.max_memory.is_some() {
+        hetsched::memory::set_limit(cli.max_memory);
     }
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),

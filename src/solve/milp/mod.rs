@@ -176,9 +176,7 @@ impl Milp {
         let requested = self.check_options(inst)?;
         let warm = self.greedy_warm_start(inst);
         let plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false, None)?;
-        if plan.formulation != Formulation::TimeIndexed {
-            size::check(inst, plan.formulation)?;
-        }
+        size::check(inst, plan.formulation)?;
         let built = self.build(inst, &plan, None);
         let size = ModelSize {
             formulation: plan.formulation,
@@ -470,9 +468,7 @@ impl Milp {
             return Ok(report);
         }
 
-        if formulation != Formulation::TimeIndexed {
-            size::check(inst, formulation)?;
-        }
+        size::check(inst, formulation)?;
         let mut built = self.build(inst, &plan, warm.as_ref().map(|w| &w.0));
         let (rows, cols, ints) = (built.num_rows(), built.num_cols(), built.columns.integers);
         let mut size =

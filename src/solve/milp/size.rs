@@ -31,9 +31,9 @@ fn eligible_pairs(inst: &Instance) -> u64 {
         .sum()
 }
 
-/// Nonzeros of the model of `formulation` (not the time-indexed one: see
-/// [`time_indexed_bytes`]).
-pub(super) fn nonzeros(inst: &Instance, formulation: Formulation) -> u64 {
+/// Nonzeros of the model of `formulation` (for the time-indexed one only its assignment part:
+/// see [`time_indexed_bytes`]).
+fn nonzeros(inst: &Instance, formulation: Formulation) -> u64 {
     let x = eligible_pairs(inst);
     let edges: u64 = (0..inst.num_tasks())
         .map(|t| inst.preds(t).len() as u64)
@@ -67,8 +67,13 @@ pub(super) fn time_indexed_bytes(inst: &Instance, grid: &Grid, windows: &Windows
         .saturating_add(periods.saturating_mul(inst.num_devices() as u64 * 16))
 }
 
-/// `Ok` when the model of `formulation` fits the memory limit.
+/// `Ok` when the model of `formulation` fits the memory limit. The time-indexed model was
+/// checked when its grid was planned ([`time_indexed_bytes`]), before anything of its size
+/// was built.
 pub(super) fn check(inst: &Instance, formulation: Formulation) -> Result<(), Error> {
+    if formulation == Formulation::TimeIndexed {
+        return Ok(());
+    }
     let nz = nonzeros(inst, formulation);
     crate::memory::check(
         format!("the {formulation} model ({nz} nonzeros)"),

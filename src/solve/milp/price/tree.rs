@@ -134,6 +134,10 @@ pub(in super::super) fn solve(
         verbose,
     } = limits;
     let started = Instant::now();
+    // Past the deadline, or cancelled.
+    let out_of_time = || {
+        deadline.is_some_and(|d| Instant::now() >= d) || cancel.is_some_and(Cancel::is_cancelled)
+    };
     let mut arcs = Arcs::new(inst, grid, cells, max_tasks, None);
     let warm_cells = grid.cells_of(warm);
     let paths = lagrange::warm_paths(cells, &warm_cells, inst.num_devices())?;
@@ -238,9 +242,7 @@ pub(in super::super) fn solve(
     // The paths from now on run over the cells left (the dynamic programs get that much faster);
     // out of time, the branching below stops at once and the rebuild (0.3 s for 529k cells) is
     // skipped.
-    let stopped =
-        deadline.is_some_and(|d| Instant::now() >= d) || cancel.is_some_and(Cancel::is_cancelled);
-    if !stopped {
+    if !out_of_time() {
         arcs = Arcs::new(inst, grid, cells, max_tasks, Some(&root_allowed));
     }
     if verbose {
@@ -269,10 +271,7 @@ pub(in super::super) fn solve(
         if node.bound >= prune_level(ub) {
             continue;
         }
-        if deadline.is_some_and(|d| Instant::now() >= d)
-            || cancel.is_some_and(Cancel::is_cancelled)
-            || max_nodes.is_some_and(|k| nodes >= k)
-        {
+        if out_of_time() || max_nodes.is_some_and(|k| nodes >= k) {
             heap.push(node);
             break;
         }
@@ -307,10 +306,7 @@ pub(in super::super) fn solve(
         if bound >= prune_level(ub) {
             continue;
         }
-        if !result.settled
-            && (deadline.is_some_and(|d| Instant::now() >= d)
-                || cancel.is_some_and(Cancel::is_cancelled))
-        {
+        if !result.settled && out_of_time() {
             // Out of time in the middle of the node: it stays open.
             heap.push(Node { bound, ..node });
             break;

@@ -28,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
         let Ok(tp) = gavel::parse_throughputs(text, origin) else {
             return;
         };
-        let jobs = gavel::parse_trace(TRACE, Path::new("small.trace")).expect("the bundled trace reads");
+        let jobs =
+            gavel::parse_trace(TRACE, Path::new("small.trace")).expect("the bundled trace reads");
         (jobs, tp)
     };
     let cluster = gavel::Cluster::uniform(&tp.gpu_types(), 2, 2);

@@ -5,12 +5,36 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use hetsched::learn::history::{History, ReadOptions, parse_tasks};
+use hetsched::learn::history::{History, ReadOptions, Value, parse_tasks};
 use hetsched::learn::{FitOptions, Model, fit};
 use libfuzzer_sys::fuzz_target;
 
 /// Histories with more rows are only read (fitting is cross-validated least squares).
 const MAX_FITTED_ROWS: usize = 200;
+
+/// Larger models are only read: `fit` bounds its own work (`learn::MAX_FIT_WORK`, tested in
+/// the library), but ten seconds of factorisations is far more under AddressSanitizer.
+const MAX_COLUMNS: usize = 160;
+
+/// The columns of the cross-kind model: per kind, per term and per kind × term (an upper bound:
+/// a categorical feature counted with all its values).
+fn cross_kind_columns(history: &History) -> usize {
+    let kinds = history.kinds().len();
+    let terms: usize = (0..history.features.len())
+        .map(|j| {
+            let levels: std::collections::BTreeSet<String> = history
+                .records
+                .iter()
+                .filter_map(|r| match &r.values[j] {
+                    Value::Cat(c) => Some(c.clone()),
+                    Value::Num(_) => None,
+                })
+                .collect();
+            levels.len().max(1)
+        })
+        .sum();
+    kinds * (terms + 1) + terms
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((selector, text)) = common::split(data) else {
@@ -24,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(history) = History::parse(text, origin, &ReadOptions::default()) else {
         return;
     };
-    if history.records.len() > MAX_FITTED_ROWS {
+    if history.records.len() > MAX_FITTED_ROWS || cross_kind_columns(&history) > MAX_COLUMNS {
         return;
     }
     let options = FitOptions {

@@ -5,8 +5,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use hetsched::io::{InstanceFormat, instance_to_json, parse_instance_data};
 use hetsched::Instance;
+use hetsched::io::{InstanceFormat, instance_to_json, parse_instance_data};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,8 +4,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use hetsched::io::{InstanceFormat, ScheduleFile, parse_instance_data};
 use hetsched::Instance;
+use hetsched::io::{InstanceFormat, ScheduleFile, parse_instance_data};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

@@ -121,6 +121,61 @@ fn pair_groups(history: &History) -> Vec<Vec<usize>> {
     groups
 }
 
+/// At most this many (level, kind) pairs are left out to score unseen pairs: more would only
+/// refine an estimate, each costs one fit per candidate.
+pub const MAX_PAIR_GROUPS: usize = 24;
+
+/// Largest fitting work [`fit`] accepts, in floating-point operations of the factorisations
+/// (about ten seconds on one core).
+pub const MAX_FIT_WORK: f64 = 2e10;
+
+/// At most `max` of `items`, evenly spread over them (all when there are not more).
+fn spread<T>(items: Vec<T>, max: usize) -> Vec<T> {
+    let n = items.len();
+    if n <= max {
+        return items;
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i * max / n != (i + 1) * max / n)
+        .map(|(_, item)| item)
+        .collect()
+}
+
+/// Refuse a fit whose factorisations would cost more than [`MAX_FIT_WORK`]: `fits` fits per
+/// candidate, each a Cholesky factorisation of its normal matrix (a cross-kind model has a
+/// column per kind, per term and per kind × term).
+fn check_work(
+    history: &History,
+    data: &Data,
+    options: &FitOptions,
+    fits: usize,
+) -> Result<(), Error> {
+    let dim = |c: &Candidate| match c {
+        Candidate::PerKind { .. } => (data.terms + 1) as f64,
+        Candidate::CrossKind { .. } => (data.kinds * (data.terms + 1) + data.terms) as f64,
+    };
+    let work: f64 = options
+        .candidates
+        .iter()
+        .map(|c| fits as f64 * dim(c).powi(3) / 3.0)
+        .sum();
+    if work > MAX_FIT_WORK {
+        return Err(Error::Usage(format!(
+            "{}: {} device kinds × {} model terms make a cross-kind model of {} columns, \
+             too large to cross-validate ({:.0e} operations); choose fewer features (a \
+             categorical feature adds a term per value)",
+            history.origin.display(),
+            data.kinds,
+            data.terms,
+            data.kinds * (data.terms + 1) + data.terms,
+            work
+        )));
+    }
+    Ok(())
+}
+
 /// The cross-validated result of one candidate.
 struct Scored {
     score: CandidateScore,
@@ -210,7 +265,9 @@ fn linear(
 /// held-out log residuals at the requested level.
 ///
 /// Returns [`Error::Usage`] for fewer than 2 rows, fewer than 2 folds, a level outside (0, 1),
-/// no candidate, or when no held-out row can be predicted.
+/// no candidate, when no held-out row can be predicted, or when the fits would cost more than
+/// [`MAX_FIT_WORK`] (many kinds × many terms). At most [`MAX_PAIR_GROUPS`] (level, kind) pairs,
+/// evenly spread, are left out to score unseen pairs.
 ///
 /// ```
 /// use hetsched::learn::{fit, FitOptions, history::{History, ReadOptions}};
@@ -279,7 +336,8 @@ pub fn fit(history: &History, options: &FitOptions) -> Result<Model, Error> {
     };
     let k = options.folds.min(n);
     let fold = folds(n, k, options.seed);
-    let groups = pair_groups(history);
+    let groups = spread(pair_groups(history), MAX_PAIR_GROUPS);
+    check_work(history, &data, options, k + groups.len() + 2)?;
     let scored: Vec<Scored> = options
         .candidates
         .iter()
@@ -362,4 +420,46 @@ pub fn fit(history: &History, options: &FitOptions) -> Result<Model, Error> {
         task_effects,
         unseen_pairs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::learn::history::ReadOptions;
+    use std::path::Path;
+
+    #[test]
+    fn spread_keeps_at_most_max_evenly() {
+        assert_eq!(spread((0..5).collect(), 8), vec![0, 1, 2, 3, 4]);
+        let kept = spread((0..100).collect::<Vec<usize>>(), 24);
+        assert_eq!(kept.len(), 24);
+        assert!(kept.windows(2).all(|w| (4..=5).contains(&(w[1] - w[0]))));
+    }
+
+    /// Regression (fuzzing, `history` target): a 105-row history with a 62-value categorical
+    /// column on 6 kinds left out every (value, kind) pair and fitted ~500-column models ~90
+    /// times. A history whose fits cost too much is refused at once.
+    #[test]
+    fn a_fit_too_costly_is_refused_with_the_counts() {
+        let mut text = String::from("kind,a,b,c,runtime\n");
+        for i in 0..4000 {
+            text.push_str(&format!(
+                "k{},a{},b{},c{},{}\n",
+                i % 200,
+                i % 60,
+                (i / 7) % 60,
+                (i / 11) % 60,
+                1.0 + (i % 13) as f64
+            ));
+        }
+        let h = History::parse(&text, Path::new("h.csv"), &ReadOptions::default()).unwrap();
+        let started = std::time::Instant::now();
+        let e = fit(&h, &FitOptions::default()).unwrap_err().to_string();
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert!(
+            e.contains("h.csv: 200 device kinds × 177 model terms"),
+            "{e}"
+        );
+        assert!(e.contains("choose fewer features"), "{e}");
+    }
 }

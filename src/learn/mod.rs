@@ -39,7 +39,7 @@ pub mod predict;
 mod solve;
 pub mod validate;
 
-pub use fit::{FitOptions, fit};
+pub use fit::{FitOptions, MAX_FIT_WORK, MAX_PAIR_GROUPS, fit};
 pub use model::{Model, Prediction};
 pub use solve::Candidate;
 

@@ -4,7 +4,8 @@
 
 use super::resources::Resources;
 use super::{Device, Task};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Task `t`'s time on device `d` (`dev`), or why `d` is not eligible ("'gpu0' (needs memory 80
 /// but it has 40)").
@@ -19,14 +20,28 @@ pub(super) fn time_on(
         Some(times) => times
             .get(&dev.id)
             .or_else(|| times.get(dev.kind()))
-            .copied()
-            .or_else(|| {
-                task.work
-                    .filter(|_| times.is_empty())
-                    .map(|w| w / dev.speed)
-            }),
-        None => task.work.map(|w| w / dev.speed),
+            .copied(),
+        None => None,
     };
+    eligible_time(task, t, dev, d, resources, p)
+}
+
+/// [`time_on`] given the time `task`'s `times` names for `dev` (by id or kind), if any.
+pub(super) fn eligible_time(
+    task: &Task,
+    t: usize,
+    dev: &Device,
+    d: usize,
+    resources: &Resources,
+    named: Option<f64>,
+) -> Result<f64, String> {
+    let p = named.or_else(|| match &task.times {
+        Some(times) => task
+            .work
+            .filter(|_| times.is_empty())
+            .map(|w| w / dev.speed),
+        None => task.work.map(|w| w / dev.speed),
+    });
     let Some(p) = p else {
         return Err(format!(
             "'{}' (its `times` names neither '{}' nor kind '{}')",
@@ -49,26 +64,90 @@ pub(super) fn time_on(
     Ok(p)
 }
 
-/// The device classes: per device its class, and per class its first device. Two devices are
-/// of one class when no task can tell them apart: neither is named by a task's `times` or
-/// `costs`, and they have the same kind, speed, memory, cost rate and resource capacities.
-pub(super) fn device_classes(
-    devices: &[Device],
-    tasks: &[Task],
-    resources: &Resources,
-) -> (Vec<usize>, Vec<usize>) {
-    let ids: HashSet<&str> = devices.iter().map(|d| d.id.as_str()).collect();
-    let mut named: HashSet<&str> = HashSet::new();
-    for task in tasks {
-        for map in [&task.times, &task.costs].into_iter().flatten() {
-            named.extend(map.keys().map(String::as_str).filter(|k| ids.contains(k)));
+/// Resolves the keys of `times` and `costs` maps (device ids, else kinds) to devices: one hash
+/// lookup per key instead of one ordered-map search per device.
+pub(super) struct Keys<'a> {
+    /// Per key, the device it is the id of and the kind it names (`NONE`: none).
+    index: FxHashMap<&'a str, (u32, u32)>,
+    kind_of: Vec<u32>,
+    by_device: Vec<Option<f64>>,
+    by_kind: Vec<Option<f64>>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl<'a> Keys<'a> {
+    pub(super) fn new(devices: &'a [Device]) -> Self {
+        let mut index: FxHashMap<&str, (u32, u32)> = FxHashMap::default();
+        let mut kinds = 0;
+        let kind_of = devices
+            .iter()
+            .map(|dev| {
+                let entry = index.entry(dev.kind()).or_insert((NONE, NONE));
+                if entry.1 == NONE {
+                    entry.1 = kinds;
+                    kinds += 1;
+                }
+                entry.1
+            })
+            .collect();
+        for (d, dev) in devices.iter().enumerate() {
+            let entry = index.entry(dev.id.as_str()).or_insert((NONE, NONE));
+            if entry.0 == NONE {
+                entry.0 = d as u32;
+            }
+        }
+        Keys {
+            index,
+            kind_of,
+            by_device: vec![None; devices.len()],
+            by_kind: vec![None; kinds as usize],
         }
     }
+
+    /// The device `key` is the id of, and whether it names a kind; `None` when it is neither.
+    pub(super) fn lookup(&self, key: &str) -> Option<(Option<usize>, bool)> {
+        let &(d, k) = self.index.get(key)?;
+        Some(((d != NONE).then_some(d as usize), k != NONE))
+    }
+
+    /// Read `map` in: afterwards [`Keys::get`] gives its value for each device.
+    pub(super) fn load(&mut self, map: &BTreeMap<String, f64>) {
+        self.by_device.fill(None);
+        self.by_kind.fill(None);
+        for (key, &v) in map {
+            // A key may be both a device's id and another's kind.
+            if let Some(&(d, k)) = self.index.get(key.as_str()) {
+                if d != NONE {
+                    self.by_device[d as usize] = Some(v);
+                }
+                if k != NONE {
+                    self.by_kind[k as usize] = Some(v);
+                }
+            }
+        }
+    }
+
+    /// The value the loaded map gives device `d`: by its id, else by its kind.
+    pub(super) fn get(&self, d: usize) -> Option<f64> {
+        self.by_device[d].or(self.by_kind[self.kind_of[d] as usize])
+    }
+}
+
+/// The device classes: per device its class, and per class its first device. Two devices are
+/// of one class when no task can tell them apart: neither is `named` by a task's `times` or
+/// `costs` (by id), and they have the same kind, speed, memory, cost rate and resource
+/// capacities.
+pub(super) fn device_classes(
+    devices: &[Device],
+    named: &[bool],
+    resources: &Resources,
+) -> (Vec<usize>, Vec<usize>) {
     let mut class_of = Vec::with_capacity(devices.len());
     let mut first = Vec::new();
-    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut index: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
     for (d, dev) in devices.iter().enumerate() {
-        if named.contains(dev.id.as_str()) {
+        if named[d] {
             class_of.push(first.len());
             first.push(d);
             continue;

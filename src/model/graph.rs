@@ -2,8 +2,9 @@
 //! topological order (or a cycle, to name in the validation report).
 
 use super::Task;
+use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Per task, its predecessors and successors (by index) and each predecessor edge's data
 /// (`None`: a plain precedence), from the tasks' `after` lists (ids known to `index`):
@@ -11,7 +12,7 @@ use std::collections::{BinaryHeap, HashMap};
 #[allow(clippy::type_complexity)]
 pub(super) fn precedence(
     tasks: &[Task],
-    index: &HashMap<String, usize>,
+    index: &FxHashMap<String, usize>,
 ) -> (Vec<Vec<usize>>, Vec<Vec<usize>>, Vec<Vec<Option<f64>>>) {
     let n = tasks.len();
     let mut preds = vec![Vec::new(); n];

@@ -1,10 +1,11 @@
-use super::classes::{device_classes, time_on};
+use super::classes::{Keys, device_classes, eligible_time, time_on};
 use super::graph::{precedence, topological_order};
 use super::network::{self, Network, Transfers};
 use super::resources::Resources;
 use super::{Device, InstanceData, Objective, Task};
 use crate::error::{Error, ValidationReport};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// A validated instance in dense form: what every solver takes.
 ///
@@ -52,8 +53,8 @@ pub struct Instance {
     preds: Vec<Vec<usize>>,
     succs: Vec<Vec<usize>>,
     topo: Vec<usize>,
-    task_index: HashMap<String, usize>,
-    device_index: HashMap<String, usize>,
+    task_index: FxHashMap<String, usize>,
+    device_index: FxHashMap<String, usize>,
     resources: Resources,
     /// The network as given (written back by [`Instance::to_data`]).
     network: Option<Network>,
@@ -119,8 +120,7 @@ impl Instance {
         }
 
         // Devices.
-        let mut device_index = HashMap::new();
-        let mut kinds: HashSet<&str> = HashSet::new();
+        let mut device_index = FxHashMap::default();
         for (d, dev) in devices.iter().enumerate() {
             let what = format!("device '{}'", dev.id);
             if dev.id.trim().is_empty() {
@@ -131,7 +131,6 @@ impl Instance {
             if dev.kind.as_deref().is_some_and(|k| k.trim().is_empty()) {
                 report.push(format!("{what}: kind is empty"));
             }
-            kinds.insert(dev.kind());
             check_number(&mut report, &what, "speed", dev.speed, Some(0.0), true);
             if let Some(mem) = dev.memory {
                 check_number(&mut report, &what, "memory", mem, Some(0.0), false);
@@ -178,7 +177,9 @@ impl Instance {
         }
 
         // Tasks.
-        let mut task_index = HashMap::new();
+        let keys = Keys::new(&devices);
+        let mut named = vec![false; devices.len()];
+        let mut task_index = FxHashMap::default();
         for (t, task) in tasks.iter().enumerate() {
             if task.id.trim().is_empty() {
                 report.push(format!("task #{} has an empty id", t + 1));
@@ -199,28 +200,12 @@ impl Instance {
                     if times.is_empty() && task.work.is_none() {
                         report.push(format!("{what}: `times` is empty and there is no `work`"));
                     }
-                    check_keyed(
-                        &mut report,
-                        &what,
-                        "times",
-                        times,
-                        &device_index,
-                        &kinds,
-                        true,
-                    );
+                    check_keyed(&mut report, &what, "times", times, &keys, &mut named, true);
                 }
                 None => {}
             }
             if let Some(costs) = &task.costs {
-                check_keyed(
-                    &mut report,
-                    &what,
-                    "costs",
-                    costs,
-                    &device_index,
-                    &kinds,
-                    false,
-                );
+                check_keyed(&mut report, &what, "costs", costs, &keys, &mut named, false);
             }
             check_number(&mut report, &what, "memory", task.memory, Some(0.0), false);
             check_number(&mut report, &what, "weight", task.weight, Some(0.0), false);
@@ -312,7 +297,7 @@ impl Instance {
         let resources = Resources::new(&devices, &tasks);
 
         // Processing times, costs, eligibility: one column per class of devices.
-        let (class_of, class_device) = device_classes(&devices, &tasks, &resources);
+        let (class_of, class_device) = device_classes(&devices, &named, &resources);
         let classes = class_device.len();
         crate::memory::check(
             format!("the time and cost tables ({n} tasks × {classes} device classes)"),
@@ -323,17 +308,26 @@ impl Instance {
         let mut eligible: Vec<Vec<usize>> = Vec::new();
         let mut eligible_classes: Vec<Vec<usize>> = Vec::new();
         let mut eligible_of = vec![0; n];
-        let mut pattern_index: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut pattern_index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
+        let mut costs = Keys::new(&devices);
+        let mut times = keys;
         for (t, task) in tasks.iter().enumerate() {
             let mut pattern = Vec::new();
+            if let Some(map) = &task.times {
+                times.load(map);
+            }
+            if let Some(map) = &task.costs {
+                costs.load(map);
+            }
             for (c, &d) in class_device.iter().enumerate() {
                 let dev = &devices[d];
-                if let Ok(p) = time_on(task, t, dev, d, &resources) {
+                let named = task.times.as_ref().and_then(|_| times.get(d));
+                if let Ok(p) = eligible_time(task, t, dev, d, &resources, named) {
                     ptime[t * classes + c] = p;
                     cost[t * classes + c] = task
                         .costs
                         .as_ref()
-                        .and_then(|c| c.get(&dev.id).or_else(|| c.get(dev.kind())).copied())
+                        .and_then(|_| costs.get(d))
                         .unwrap_or(dev.cost_rate * p);
                     pattern.push(c);
                 }
@@ -423,6 +417,13 @@ impl Instance {
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
+    }
+
+    /// Task `t`'s processing times by device class (see [`Instance::device_class`]); infinite
+    /// where it is not eligible.
+    #[inline]
+    pub fn class_ptimes(&self, t: usize) -> &[f64] {
+        &self.ptime[t * self.classes..(t + 1) * self.classes]
     }
 
     /// Instance name.
@@ -670,23 +671,32 @@ impl Instance {
     }
 }
 
+/// Check a `times` or `costs` map: every key names a device id or kind (noting the devices
+/// named by id), every value is finite (and ≥ 0 when `non_negative`).
 fn check_keyed(
     report: &mut ValidationReport,
     what: &str,
     field: &str,
     map: &BTreeMap<String, f64>,
-    device_index: &HashMap<String, usize>,
-    kinds: &HashSet<&str>,
+    keys: &Keys,
+    named: &mut [bool],
     non_negative: bool,
 ) {
     for (key, &v) in map {
-        if !device_index.contains_key(key) && !kinds.contains(key.as_str()) {
-            report.push(format!(
+        match keys.lookup(key) {
+            Some((device, _)) => {
+                if let Some(d) = device {
+                    named[d] = true;
+                }
+            }
+            None => report.push(format!(
                 "{what}: `{field}` key '{key}' matches no device id or kind"
-            ));
+            )),
         }
-        let min = if non_negative { Some(0.0) } else { None };
-        check_number(report, what, &format!("{field}['{key}']"), v, min, false);
+        if !v.is_finite() || (non_negative && v < 0.0) {
+            let min = if non_negative { Some(0.0) } else { None };
+            check_number(report, what, &format!("{field}['{key}']"), v, min, false);
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod ccr;
 mod classes;
 mod graph;
 mod instance;
+mod keyed;
 mod network;
 mod objective;
 mod resources;
@@ -97,11 +98,19 @@ pub struct Task {
     pub work: Option<f64>,
     /// Explicit processing times keyed by device id or device kind (id wins). When given, the
     /// task can run only on devices it names, directly or by kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "keyed::deserialize"
+    )]
     pub times: Option<BTreeMap<String, f64>>,
     /// Explicit assignment costs keyed by device id or kind; devices not named cost
     /// `cost_rate × processing time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "keyed::deserialize"
+    )]
     pub costs: Option<BTreeMap<String, f64>>,
     /// Memory the task needs (≥ 0). Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]

@@ -22,6 +22,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// mimalloc: reading a large instance makes hundreds of thousands of small allocations (one per
+/// `times` key); with the system allocator they cost a third of the read (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hetsched",

@@ -199,9 +199,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         hetsched::plot::write_gantt(path, &instance, schedule, &gantt_options)?;
         println!("\nGantt chart written to {}", path.display());
     }
-    Ok(if report.schedule.is_some() {
+    let outcome = if report.schedule.is_some() {
         Outcome::Ok
     } else {
         Outcome::Failed
-    })
+    };
+    // The process ends next: freeing a large instance (a map per task) is left to the system.
+    std::mem::forget(instance);
+    Ok(outcome)
 }

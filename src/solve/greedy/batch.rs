@@ -22,6 +22,7 @@ use super::list::no_room;
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::{Schedule, Timetable};
+use rayon::prelude::*;
 
 /// Which task a batch heuristic maps next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +226,22 @@ impl KeyedHeap {
     }
 }
 
+/// How many of a task's devices [`independent`] keeps in its [`Shortlist`].
+const SHORT: usize = 8;
+
+/// A task's best devices at its last full scan: the `SHORT` eligible devices with the smallest
+/// completions then (by completion, then index), and the next completion (`bound`; infinite
+/// when every usable device is listed). Completions only grow as tasks are placed, so `bound`
+/// stays a lower bound on every unlisted device's completion: when the two best of the listed
+/// devices, recomputed, both finish before it, they are the task's true best two without a
+/// scan of all devices.
+#[derive(Debug, Clone, Copy)]
+struct Shortlist {
+    dev: [u32; SHORT],
+    len: u8,
+    bound: f64,
+}
+
 /// Max-Min and Sufferage on an independent instance (see the module documentation); the same
 /// choices, ties included, as the general path.
 fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
@@ -233,25 +250,85 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     let sufferage = rule == BatchRule::Sufferage;
     let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
     let mut tt = Timetable::new(inst);
-    // Best and second-best completions of t from the devices' tails.
-    let scan = |tt: &Timetable, t: usize| -> Option<Best> {
-        top_two(
-            inst.eligible(t)
-                .iter()
-                .filter(|&&d| !capped || tt.fits_capacity(t, d))
-                .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
-        )
+    let usable = |tt: &Timetable, t: usize, d: usize| !capped || tt.fits_capacity(t, d);
+    // Best and second-best completions of t from the devices' tails, and its shortlist.
+    let scan = |tt: &Timetable, t: usize| -> Option<(Best, Shortlist)> {
+        // The SHORT + 1 smallest (completion, device), ascending; devices come in ascending
+        // order, so a device goes after those of equal completion.
+        let mut top = [(f64::INFINITY, usize::MAX); SHORT + 1];
+        let mut len = 0;
+        let row = inst.class_ptimes(t);
+        for &d in inst.eligible(t) {
+            if capped && !tt.fits_capacity(t, d) {
+                continue;
+            }
+            let ct = tt.device_tail(d) + row[inst.device_class(d)];
+            if len == SHORT + 1 && ct >= top[SHORT].0 {
+                continue;
+            }
+            let mut i = len.min(SHORT);
+            while i > 0 && ct < top[i - 1].0 {
+                top[i] = top[i - 1];
+                i -= 1;
+            }
+            top[i] = (ct, d);
+            len = (len + 1).min(SHORT + 1);
+        }
+        if len == 0 {
+            return None;
+        }
+        let best = Best {
+            ct: top[0].0,
+            d: top[0].1,
+            ct2: top[1].0,
+            d2: top[1].1,
+        };
+        let mut dev = [0u32; SHORT];
+        for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
+            *slot = d as u32;
+        }
+        let short = Shortlist {
+            dev,
+            len: len.min(SHORT) as u8,
+            bound: top[SHORT].0,
+        };
+        Some((best, short))
+    };
+    // The best two of t's shortlist, recomputed, when they are provably its best two.
+    let recheck = |tt: &Timetable, t: usize, short: &Shortlist| -> Option<Best> {
+        let candidates = short.dev[..short.len as usize]
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| usable(tt, t, d))
+            .map(|d| (d, tt.device_tail(d) + inst.ptime(t, d)));
+        let mut b = Best {
+            ct: f64::INFINITY,
+            d: usize::MAX,
+            ct2: f64::INFINITY,
+            d2: usize::MAX,
+        };
+        for (d, ct) in candidates {
+            if (ct, d) < (b.ct, b.d) {
+                (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
+            } else if (ct, d) < (b.ct2, b.d2) {
+                (b.ct2, b.d2) = (ct, d);
+            }
+        }
+        let exact = b.ct2 < short.bound || short.bound == f64::INFINITY;
+        (b.d != usize::MAX && exact).then_some(b)
     };
     let key = |b: &Best| if sufferage { b.ct2 - b.ct } else { b.ct };
     let mut best: Vec<Best> = Vec::with_capacity(n);
+    let mut shortlist: Vec<Shortlist> = Vec::with_capacity(n);
     let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
     for t in 0..n {
-        let b = scan(&tt, t).ok_or_else(|| no_room(inst, t))?;
+        let (b, short) = scan(&tt, t).ok_or_else(|| no_room(inst, t))?;
         watch[b.d].push(t);
         if sufferage && b.d2 != usize::MAX {
             watch[b.d2].push(t);
         }
         best.push(b);
+        shortlist.push(short);
     }
     let mut heap = KeyedHeap::new(best.iter().map(key).collect());
     let mut seen = vec![usize::MAX; n];
@@ -274,8 +351,12 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
             let quick = tt.device_tail(d) + inst.ptime(c, d);
             let nb = if b.d == d && fits && quick < b.ct2 {
                 Best { ct: quick, ..b }
+            } else if let Some(nb) = recheck(&tt, c, &shortlist[c]) {
+                nb
             } else {
-                scan(&tt, c).ok_or_else(|| no_room(inst, c))?
+                let (nb, short) = scan(&tt, c).ok_or_else(|| no_room(inst, c))?;
+                shortlist[c] = short;
+                nb
             };
             watch[nb.d].push(c);
             if sufferage && nb.d2 != usize::MAX {
@@ -291,19 +372,22 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
 fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); m];
+    // Per device, its eligible tasks by processing time (ties: lower index), sorted as
+    // (time, task) integer pairs: times are ≥ 0, so their bits (−0 made +0) order as they do;
+    // the devices' lists are sorted in parallel.
+    let mut keyed: Vec<Vec<(u64, u32)>> = vec![Vec::new(); m];
     for t in 0..n {
         for &d in inst.eligible(t) {
-            lists[d].push(t);
+            keyed[d].push(((inst.ptime(t, d) + 0.0).to_bits(), t as u32));
         }
     }
-    for (d, list) in lists.iter_mut().enumerate() {
-        list.sort_by(|&a, &b| {
-            inst.ptime(a, d)
-                .total_cmp(&inst.ptime(b, d))
-                .then(a.cmp(&b))
-        });
-    }
+    let lists: Vec<Vec<u32>> = keyed
+        .into_par_iter()
+        .map(|mut list| {
+            list.sort_unstable();
+            list.into_iter().map(|(_, t)| t).collect()
+        })
+        .collect();
     let mut front = vec![0usize; m];
     let mut tt = Timetable::new(inst);
     for _ in 0..n {
@@ -312,10 +396,13 @@ fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
             let list = &lists[d];
             let f = &mut front[d];
             // Placed tasks never come back; a task that no longer fits d's capacity never will.
-            while *f < list.len() && (tt.is_placed(list[*f]) || !tt.fits_capacity(list[*f], d)) {
+            while *f < list.len()
+                && (tt.is_placed(list[*f] as usize) || !tt.fits_capacity(list[*f] as usize, d))
+            {
                 *f += 1;
             }
             let Some(&t) = list.get(*f) else { continue };
+            let t = t as usize;
             let ct = tt.device_tail(d) + inst.ptime(t, d);
             let better = match pick {
                 None => true,
@@ -429,7 +516,14 @@ mod tests {
     #[test]
     fn independent_max_min_and_sufferage_equal_the_general_path() {
         let mut x: u64 = 987654321;
-        for (n, m, range) in [(60, 5, 20), (200, 8, 1000), (120, 16, 3)] {
+        // More devices than a shortlist holds (and many ties) exercise its bound.
+        for (n, m, range) in [
+            (60, 5, 20),
+            (200, 8, 1000),
+            (120, 16, 3),
+            (300, 24, 50),
+            (150, 40, 4),
+        ] {
             let mut rows = Vec::new();
             for _ in 0..n {
                 let mut r = Vec::new();

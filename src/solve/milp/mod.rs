@@ -41,6 +41,7 @@ use engine::{LARGE_MODEL_ROWS, SETUP_SECONDS_PER_ROW, decode, infeasibility_reas
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use model::Side;
 use plan::Priced;
+use propagate::Stop;
 use std::time::Instant;
 
 /// Share of the time limit that propagation and its search on a strict makespan model may take
@@ -175,7 +176,13 @@ impl Milp {
     pub fn build_model(&self, inst: &Instance) -> Result<ModelSize, Error> {
         let requested = self.check_options(inst)?;
         let warm = self.greedy_warm_start(inst);
-        let plan = self.plan(inst, requested, warm.as_ref().map(|w| w.1), false, None)?;
+        let plan = self.plan(
+            inst,
+            requested,
+            warm.as_ref().map(|w| w.1),
+            false,
+            Stop::default(),
+        )?;
         size::check(inst, plan.formulation)?;
         let built = self.build(inst, &plan, None);
         let size = ModelSize {
@@ -290,9 +297,12 @@ impl Milp {
             .unwrap_or_else(|| Formulation::choose(inst, self.min_utilization))
             .sequences();
         let mut warm = self.warm_start(inst, options, sequencing);
-        let propagation = options
-            .time_limit
-            .map(|l| started + l.mul_f64(PROPAGATION_SHARE));
+        let propagation = Stop {
+            deadline: options
+                .time_limit
+                .map(|l| started + l.mul_f64(PROPAGATION_SHARE)),
+            cancel: options.cancel.as_ref(),
+        };
         let mut plan = self.plan(
             inst,
             requested,
@@ -405,7 +415,7 @@ impl Milp {
             self.formulation,
             start.as_ref().map(|w| w.1),
             true,
-            None,
+            Stop::default(),
         ) else {
             return by_highs;
         };

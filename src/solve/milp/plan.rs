@@ -4,7 +4,7 @@
 use super::formulation::{self, Formulation};
 use super::grid::{self, Cells, Grid, Horizon};
 use super::model::{self, Built};
-use super::propagate::{Outcome, destructive_bound, load_bound, propagate};
+use super::propagate::{Outcome, Stop, destructive_bound, load_bound, propagate};
 use super::{Milp, exact_unit, price, size, time_indexed};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -98,7 +98,7 @@ impl Milp {
         requested: Option<Formulation>,
         upper_bound: Option<f64>,
         will_reduce: bool,
-        deadline: Option<Instant>,
+        stop: Stop,
     ) -> Result<Plan, Error> {
         let classic = requested.unwrap_or_else(|| Formulation::choose(inst, self.min_utilization));
         let forced = requested == Some(Formulation::TimeIndexed);
@@ -188,9 +188,7 @@ impl Milp {
             let before = windows.cells(&grid, inst);
             // The destructive bound first (a few propagations, at most a third of the time),
             // then the search.
-            let now = Instant::now();
-            let quick = deadline.map(|d| now + d.saturating_duration_since(now) / 3);
-            let bound = destructive_bound(inst, &grid, &windows, quick);
+            let bound = destructive_bound(inst, &grid, &windows, stop.at_a_third());
             lower_bound = Some(bound as f64 * grid.unit);
             let top = windows.lct.iter().copied().max().unwrap_or(0);
             let load = load_bound(inst, &grid).filter(|&load| load > top);
@@ -201,7 +199,7 @@ impl Milp {
                     load as f64 * grid.unit
                 ));
             } else {
-                match propagate(inst, &grid, &mut windows, deadline, true) {
+                match propagate(inst, &grid, &mut windows, stop, true) {
                     Outcome::Refuted(why) => refuted = Some(why),
                     Outcome::Found(starts) => found = schedule_from_starts(inst, &grid, &starts),
                     Outcome::Open(nodes) => {

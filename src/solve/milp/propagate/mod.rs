@@ -30,6 +30,7 @@ mod search;
 
 use super::grid::{Grid, Windows};
 use crate::model::Instance;
+use crate::solve::Cancel;
 use std::time::Instant;
 
 /// Tolerance of the capacity comparisons (demands are real numbers).
@@ -67,6 +68,35 @@ struct State {
 /// Why the windows are empty: a sentence naming the task or the device and resource.
 pub(super) type Refutation = String;
 
+/// When propagation and its search stop: at a deadline, at a cancellation, at the first of
+/// both, or (neither given) never.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Stop<'a> {
+    /// Stop at this instant.
+    pub deadline: Option<Instant>,
+    /// Stop once this is cancelled.
+    pub cancel: Option<&'a Cancel>,
+}
+
+impl Stop<'_> {
+    /// True once the deadline has passed or the token is cancelled.
+    pub fn reached(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+            || self.cancel.is_some_and(Cancel::is_cancelled)
+    }
+
+    /// The same, with the deadline moved to a third of the time left to it.
+    pub fn at_a_third(&self) -> Self {
+        let now = Instant::now();
+        Stop {
+            deadline: self
+                .deadline
+                .map(|d| now + d.saturating_duration_since(now) / 3),
+            ..*self
+        }
+    }
+}
+
 /// What [`propagate`] established about the schedules inside the windows.
 pub(super) enum Outcome {
     /// There are none (why).
@@ -80,13 +110,13 @@ pub(super) enum Outcome {
 
 /// Tighten `windows` for schedules inside them, then (with `search`) search for one
 /// (depth-first, see [`Model::search`]) where every task has one eligible device and a positive
-/// length. Shaving stops at a third of the time to `deadline`, the search at `deadline`; the
-/// windows are valid whenever they stop.
+/// length. Shaving stops at a third of the time to the deadline, the search at the deadline
+/// (both at a cancellation); the windows are valid whenever they stop.
 pub(super) fn propagate(
     inst: &Instance,
     grid: &Grid,
     windows: &mut Windows,
-    deadline: Option<Instant>,
+    stop: Stop,
     search: bool,
 ) -> Outcome {
     let mut model = Model::new(inst, grid);
@@ -106,11 +136,9 @@ pub(super) fn propagate(
     };
     // Shaving may take a third of the time (it is quick on 30 tasks; large models keep the
     // rest for the search or HiGHS).
-    let now = Instant::now();
-    let shave_until = deadline.map(|d| now + d.saturating_duration_since(now) / 3);
     let root = model
         .fixpoint(&mut state)
-        .and_then(|()| model.shave(&mut state, shave_until));
+        .and_then(|()| model.shave(&mut state, stop.at_a_third()));
     windows.est = state.es.clone();
     windows.lct = state.lc.clone();
     if let Err(why) = root {
@@ -121,7 +149,7 @@ pub(super) fn propagate(
         return Outcome::Open(0);
     }
     model.energetic_reasoning = false;
-    model.search(state, deadline, true)
+    model.search(state, stop, true)
 }
 
 /// The load lower bound on the makespan, in periods: the least horizon H by which the devices,
@@ -153,13 +181,8 @@ pub(super) fn load_bound(inst: &Instance, grid: &Grid) -> Option<i64> {
 /// below the end of `open` (windows propagation did not refute, e.g. the strict model's) that
 /// propagation without search refutes, found by bisection from the critical-path bound (the
 /// heads of `open` do not depend on the horizon); only refuted horizons count, so it is valid
-/// whatever propagation misses. Stops at `deadline`.
-pub(super) fn destructive_bound(
-    inst: &Instance,
-    grid: &Grid,
-    open: &Windows,
-    deadline: Option<Instant>,
-) -> i64 {
+/// whatever propagation misses. Stops at `stop`.
+pub(super) fn destructive_bound(inst: &Instance, grid: &Grid, open: &Windows, stop: Stop) -> i64 {
     let top = open.lct.iter().copied().max().unwrap_or(0);
     // Every task ends by the makespan: its earliest end is a bound.
     let mut best = (0..inst.num_tasks())
@@ -173,7 +196,7 @@ pub(super) fn destructive_bound(
         .unwrap_or(0)
         .max(load_bound(inst, grid).unwrap_or(0));
     let (mut lo, mut hi) = (best, top - 1);
-    while lo <= hi && deadline.is_none_or(|d| Instant::now() < d) {
+    while lo <= hi && !stop.reached() {
         let mid = lo + (hi - lo) / 2;
         let mut w = super::grid::windows(
             inst,
@@ -183,7 +206,7 @@ pub(super) fn destructive_bound(
                 move_free_tasks_last: true,
             },
         );
-        if let Outcome::Refuted(_) = propagate(inst, grid, &mut w, deadline, false) {
+        if let Outcome::Refuted(_) = propagate(inst, grid, &mut w, stop, false) {
             best = best.max(mid + 1);
             lo = mid + 1;
         } else {
@@ -498,14 +521,14 @@ impl<'a> Model<'a> {
     }
 
     /// Shaving: remove the window ends at which fixing a task makes the rules fail.
-    fn shave(&self, s: &mut State, deadline: Option<Instant>) -> Result<(), Refutation> {
+    fn shave(&self, s: &mut State, stop: Stop) -> Result<(), Refutation> {
         let fixed: Vec<usize> = self.devices.iter().flat_map(|d| d.tasks.clone()).collect();
         loop {
             let mut changed = false;
             for &t in &fixed {
                 for earliest in [true, false] {
                     loop {
-                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                        if stop.reached() {
                             return Ok(());
                         }
                         let mut trial = s.clone();
@@ -593,6 +616,36 @@ mod tests {
     }
 
     #[test]
+    fn a_cancellation_stops_propagation_without_a_deadline() {
+        let never = Stop::default();
+        assert!(!never.reached() && !never.at_a_third().reached());
+        let cancel = Cancel::new();
+        let stop = Stop {
+            deadline: None,
+            cancel: Some(&cancel),
+        };
+        assert!(!stop.reached());
+        cancel.cancel();
+        assert!(stop.reached() && stop.at_a_third().reached());
+        // The destructive bound's bisection does not start: the longest task (4) is all it
+        // returns, where it reaches the optimum (8: x alone, then y beside z) when it runs.
+        let inst = Instance::new(
+            serde_json::from_str::<InstanceData>(
+                r#"{"devices": [{"id": "node", "resources": {"a": 2}}],
+                    "tasks": [{"id": "x", "work": 4, "demand": {"a": 2}},
+                              {"id": "y", "work": 4, "demand": {"a": 1}},
+                              {"id": "z", "work": 4, "demand": {"a": 1}}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let grid = Grid::new(&inst, 1.0);
+        let wide = windows_below(&inst, &grid, 30.0);
+        assert_eq!(destructive_bound(&inst, &grid, &wide, never), 8);
+        assert_eq!(destructive_bound(&inst, &grid, &wide, stop), 4);
+    }
+
+    #[test]
     fn refutes_below_the_optimum_and_finds_a_schedule_at_it() {
         // Tiny cumulative instances (one node, two resources, exclusive tasks, precedence,
         // releases; up to 7 tasks): the
@@ -656,7 +709,7 @@ mod tests {
                 .fold(f64::INFINITY, f64::min);
             let grid = Grid::new(&inst, 1.0);
             let mut below = windows_below(&inst, &grid, optimum - 1.0);
-            match propagate(&inst, &grid, &mut below, None, true) {
+            match propagate(&inst, &grid, &mut below, Stop::default(), true) {
                 Outcome::Refuted(why) => {
                     refuted_early += usize::from(!why.contains("search"));
                 }
@@ -665,14 +718,14 @@ mod tests {
             }
             // Horizons at and above the optimum hold a schedule: never refuted.
             let wide = windows_below(&inst, &grid, 3.0 * optimum);
-            let bound = destructive_bound(&inst, &grid, &wide, None);
+            let bound = destructive_bound(&inst, &grid, &wide, Stop::default());
             assert!(
                 bound as f64 <= optimum,
                 "case {case}: bound {bound} above {optimum}"
             );
             tight += usize::from(bound as f64 == optimum);
             let mut at = windows_below(&inst, &grid, optimum);
-            match propagate(&inst, &grid, &mut at, None, true) {
+            match propagate(&inst, &grid, &mut at, Stop::default(), true) {
                 Outcome::Found(starts) => {
                     searched += 1;
                     let order = {

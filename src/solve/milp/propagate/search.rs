@@ -15,9 +15,8 @@
 //! from then on and its tasks end earlier). A node dominated by one searched before is dropped:
 //! depth-first, the earlier node's subtree is complete by then, and found nothing.
 
-use super::{Model, Outcome, State, TOLERANCE};
+use super::{Model, Outcome, State, Stop, TOLERANCE};
 use rustc_hash::FxHashMap;
-use std::time::Instant;
 
 /// The most (task, end) pairs the cutset memory holds (about 16 bytes each).
 const MEMORY_PAIRS: usize = 4_000_000;
@@ -71,12 +70,7 @@ impl Model<'_> {
     /// at every node; the first schedule found inside the windows is returned, and when the
     /// tree is exhausted the windows hold none. Without `dominance` (for tests) every node is
     /// searched: no cutset memory, inactive schedules too.
-    pub(super) fn search(
-        &self,
-        root: State,
-        deadline: Option<Instant>,
-        dominance: bool,
-    ) -> Outcome {
+    pub(super) fn search(&self, root: State, stop: Stop, dominance: bool) -> Outcome {
         let n = self.p.len();
         let inst = self.inst;
         let mut memory: FxHashMap<Box<[u64]>, Vec<Cut>> = FxHashMap::default();
@@ -103,7 +97,7 @@ impl Model<'_> {
         }) = stack.pop()
         {
             nodes += 1;
-            if nodes % 64 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            if nodes % 64 == 0 && stop.reached() {
                 return Outcome::Open(nodes);
             }
             let end = |s: &State, t: usize| s.es[t] + self.p[t];
@@ -240,7 +234,7 @@ impl Model<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::super::grid::{self, Grid, Horizon};
-    use super::super::{Model, Outcome, State};
+    use super::super::{Model, Outcome, State, Stop};
     use crate::model::{Instance, InstanceData};
     use crate::schedule::{Assignment, Schedule};
     use rand::{Rng, SeedableRng};
@@ -261,7 +255,7 @@ mod tests {
             es: w.est.clone(),
             lc: w.lct.clone(),
         };
-        match model.search(root, None, dominance) {
+        match model.search(root, Stop::default(), dominance) {
             Outcome::Found(starts) => {
                 let assignments = (0..inst.num_tasks())
                     .map(|t| Assignment {

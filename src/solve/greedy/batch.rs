@@ -202,6 +202,11 @@ impl KeyedHeap {
         }
     }
 
+    /// The first task, without removing it.
+    fn peek(&self) -> Option<usize> {
+        self.heap.first().copied()
+    }
+
     fn pop(&mut self) -> Option<usize> {
         let last = self.heap.len().checked_sub(1)?;
         self.swap(0, last);
@@ -226,7 +231,7 @@ impl KeyedHeap {
     }
 }
 
-/// How many of a task's devices [`independent`] keeps in its [`Shortlist`].
+/// How many of a task's devices the independent paths keep in its [`Shortlist`].
 const SHORT: usize = 8;
 
 /// A task's best devices at its last full scan: the `SHORT` eligible devices with the smallest
@@ -242,95 +247,136 @@ struct Shortlist {
     bound: f64,
 }
 
+/// Task `t`'s best and second-best completions from the devices' tails, and its shortlist
+/// (`capped`: some device has a capacity, so usable devices are those `t` still fits).
+fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best, Shortlist)> {
+    // The SHORT + 1 smallest (completion, device), ascending; devices come in ascending order,
+    // so a device goes after those of equal completion.
+    let mut top = [(f64::INFINITY, usize::MAX); SHORT + 1];
+    let mut len = 0;
+    let row = inst.class_ptimes(t);
+    for &d in inst.eligible(t) {
+        if capped && !tt.fits_capacity(t, d) {
+            continue;
+        }
+        let ct = tt.device_tail(d) + row[inst.device_class(d)];
+        if len == SHORT + 1 && ct >= top[SHORT].0 {
+            continue;
+        }
+        let mut i = len.min(SHORT);
+        while i > 0 && ct < top[i - 1].0 {
+            top[i] = top[i - 1];
+            i -= 1;
+        }
+        top[i] = (ct, d);
+        len = (len + 1).min(SHORT + 1);
+    }
+    if len == 0 {
+        return None;
+    }
+    let best = Best {
+        ct: top[0].0,
+        d: top[0].1,
+        ct2: top[1].0,
+        d2: top[1].1,
+    };
+    let mut dev = [0u32; SHORT];
+    for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
+        *slot = d as u32;
+    }
+    let short = Shortlist {
+        dev,
+        len: len.min(SHORT) as u8,
+        bound: top[SHORT].0,
+    };
+    Some((best, short))
+}
+
+/// The best two of `t`'s shortlist, recomputed, when they are provably its best two.
+fn recheck(
+    inst: &Instance,
+    tt: &Timetable,
+    t: usize,
+    capped: bool,
+    short: &Shortlist,
+) -> Option<Best> {
+    let mut b = Best {
+        ct: f64::INFINITY,
+        d: usize::MAX,
+        ct2: f64::INFINITY,
+        d2: usize::MAX,
+    };
+    let row = inst.class_ptimes(t);
+    for &d in &short.dev[..short.len as usize] {
+        let d = d as usize;
+        if capped && !tt.fits_capacity(t, d) {
+            continue;
+        }
+        let ct = tt.device_tail(d) + row[inst.device_class(d)];
+        // (ct, d) against (b.ct, b.d), then (b.ct2, b.d2): ties to the lower device.
+        if ct < b.ct || (ct == b.ct && d < b.d) {
+            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
+        } else if ct < b.ct2 || (ct == b.ct2 && d < b.d2) {
+            (b.ct2, b.d2) = (ct, d);
+        }
+    }
+    let exact = b.ct2 < short.bound || short.bound == f64::INFINITY;
+    (b.d != usize::MAX && exact).then_some(b)
+}
+
+/// Task `t`'s best two: from its shortlist when that proves them, else by a full scan (which
+/// renews the shortlist).
+fn reevaluate(
+    inst: &Instance,
+    tt: &Timetable,
+    t: usize,
+    capped: bool,
+    short: &mut Shortlist,
+) -> Result<Best, Error> {
+    if let Some(b) = recheck(inst, tt, t, capped, short) {
+        return Ok(b);
+    }
+    let (b, s) = scan(inst, tt, t, capped).ok_or_else(|| no_room(inst, t))?;
+    *short = s;
+    Ok(b)
+}
+
 /// Max-Min and Sufferage on an independent instance (see the module documentation); the same
 /// choices, ties included, as the general path.
 fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
+    match rule {
+        BatchRule::MaxMin => max_min(inst),
+        _ => sufferage(inst),
+    }
+}
+
+/// Max-Min on an independent instance: a heap of tasks by best completion whose keys change in
+/// place, per device the tasks whose best it is; a task whose completion on the device just
+/// used is still below its cached second-best keeps it, others are rescanned. (A shortlist as
+/// Sufferage's does not pay here: Max-Min places the longest tasks first, so a rescanned task
+/// has usually seen most of its listed devices grow.)
+fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    let sufferage = rule == BatchRule::Sufferage;
     let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
     let mut tt = Timetable::new(inst);
-    let usable = |tt: &Timetable, t: usize, d: usize| !capped || tt.fits_capacity(t, d);
-    // Best and second-best completions of t from the devices' tails, and its shortlist.
-    let scan = |tt: &Timetable, t: usize| -> Option<(Best, Shortlist)> {
-        // The SHORT + 1 smallest (completion, device), ascending; devices come in ascending
-        // order, so a device goes after those of equal completion.
-        let mut top = [(f64::INFINITY, usize::MAX); SHORT + 1];
-        let mut len = 0;
-        let row = inst.class_ptimes(t);
-        for &d in inst.eligible(t) {
-            if capped && !tt.fits_capacity(t, d) {
-                continue;
-            }
-            let ct = tt.device_tail(d) + row[inst.device_class(d)];
-            if len == SHORT + 1 && ct >= top[SHORT].0 {
-                continue;
-            }
-            let mut i = len.min(SHORT);
-            while i > 0 && ct < top[i - 1].0 {
-                top[i] = top[i - 1];
-                i -= 1;
-            }
-            top[i] = (ct, d);
-            len = (len + 1).min(SHORT + 1);
-        }
-        if len == 0 {
-            return None;
-        }
-        let best = Best {
-            ct: top[0].0,
-            d: top[0].1,
-            ct2: top[1].0,
-            d2: top[1].1,
-        };
-        let mut dev = [0u32; SHORT];
-        for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
-            *slot = d as u32;
-        }
-        let short = Shortlist {
-            dev,
-            len: len.min(SHORT) as u8,
-            bound: top[SHORT].0,
-        };
-        Some((best, short))
+    let top = |tt: &Timetable, t: usize| -> Result<Best, Error> {
+        top_two(
+            inst.eligible(t)
+                .iter()
+                .filter(|&&d| !capped || tt.fits_capacity(t, d))
+                .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
+        )
+        .ok_or_else(|| no_room(inst, t))
     };
-    // The best two of t's shortlist, recomputed, when they are provably its best two.
-    let recheck = |tt: &Timetable, t: usize, short: &Shortlist| -> Option<Best> {
-        let candidates = short.dev[..short.len as usize]
-            .iter()
-            .map(|&d| d as usize)
-            .filter(|&d| usable(tt, t, d))
-            .map(|d| (d, tt.device_tail(d) + inst.ptime(t, d)));
-        let mut b = Best {
-            ct: f64::INFINITY,
-            d: usize::MAX,
-            ct2: f64::INFINITY,
-            d2: usize::MAX,
-        };
-        for (d, ct) in candidates {
-            if (ct, d) < (b.ct, b.d) {
-                (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
-            } else if (ct, d) < (b.ct2, b.d2) {
-                (b.ct2, b.d2) = (ct, d);
-            }
-        }
-        let exact = b.ct2 < short.bound || short.bound == f64::INFINITY;
-        (b.d != usize::MAX && exact).then_some(b)
-    };
-    let key = |b: &Best| if sufferage { b.ct2 - b.ct } else { b.ct };
     let mut best: Vec<Best> = Vec::with_capacity(n);
-    let mut shortlist: Vec<Shortlist> = Vec::with_capacity(n);
     let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
     for t in 0..n {
-        let (b, short) = scan(&tt, t).ok_or_else(|| no_room(inst, t))?;
+        let b = top(&tt, t)?;
         watch[b.d].push(t);
-        if sufferage && b.d2 != usize::MAX {
-            watch[b.d2].push(t);
-        }
         best.push(b);
-        shortlist.push(short);
     }
-    let mut heap = KeyedHeap::new(best.iter().map(key).collect());
+    let mut heap = KeyedHeap::new(best.iter().map(|b| b.ct).collect());
     let mut seen = vec![usize::MAX; n];
     for step in 0..n {
         let t = heap
@@ -339,30 +385,89 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
         let d = best[t].d;
         tt.place(t, d)?;
         for c in std::mem::take(&mut watch[d]) {
+            let b = best[c];
+            if tt.is_placed(c) || b.d != d || seen[c] == step {
+                continue; // placed, a stale watch (c no longer counts on d), or listed twice
+            }
+            seen[c] = step;
+            let fits = !capped || tt.fits_capacity(c, d);
+            let quick = tt.device_tail(d) + inst.ptime(c, d);
+            // The cached second-best is a lower bound on every other device's completion.
+            let nb = if fits && quick < b.ct2 {
+                Best { ct: quick, ..b }
+            } else {
+                top(&tt, c)?
+            };
+            watch[nb.d].push(c);
+            heap.set(c, nb.ct);
+            best[c] = nb;
+        }
+    }
+    tt.into_schedule()
+}
+
+/// Sufferage on an independent instance: a heap of tasks by sufferage whose keys change in
+/// place, and per device the tasks whose best or second-best it is (see the module text).
+fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
+    let n = inst.num_tasks();
+    let m = inst.num_devices();
+    let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
+    let mut tt = Timetable::new(inst);
+    let key = |b: &Best| b.ct2 - b.ct;
+    let mut best: Vec<Best> = Vec::with_capacity(n);
+    let mut shortlist: Vec<Shortlist> = Vec::with_capacity(n);
+    let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for t in 0..n {
+        let (b, short) = scan(inst, &tt, t, capped).ok_or_else(|| no_room(inst, t))?;
+        watch[b.d].push(t);
+        if b.d2 != usize::MAX {
+            watch[b.d2].push(t);
+        }
+        best.push(b);
+        shortlist.push(short);
+    }
+    // A key that falls is lowered lazily: the heap's key is then an upper bound on the task's
+    // sufferage, corrected when the task comes first (a first task whose key is exact is the
+    // largest, ties to the lower index, as every other key only overstates).
+    let mut heap = KeyedHeap::new(best.iter().map(key).collect());
+    let mut seen = vec![usize::MAX; n];
+    for step in 0..n {
+        let t = loop {
+            let t = heap
+                .peek()
+                .ok_or_else(|| Error::Solve("no task is left to map (internal error)".into()))?;
+            let exact = key(&best[t]);
+            if exact == heap.key[t] {
+                break heap.pop().expect("not empty");
+            }
+            heap.set(t, exact);
+        };
+        let d = best[t].d;
+        tt.place(t, d)?;
+        for c in std::mem::take(&mut watch[d]) {
             if tt.is_placed(c) || seen[c] == step {
                 continue;
             }
             let b = best[c];
-            if b.d != d && !(sufferage && b.d2 == d) {
+            if b.d != d && b.d2 != d {
                 continue; // a stale watch: c no longer counts on d
             }
             seen[c] = step;
             let fits = !capped || tt.fits_capacity(c, d);
             let quick = tt.device_tail(d) + inst.ptime(c, d);
+            // Still best on d, and the second-best device unchanged: only its completion moved.
             let nb = if b.d == d && fits && quick < b.ct2 {
                 Best { ct: quick, ..b }
-            } else if let Some(nb) = recheck(&tt, c, &shortlist[c]) {
-                nb
             } else {
-                let (nb, short) = scan(&tt, c).ok_or_else(|| no_room(inst, c))?;
-                shortlist[c] = short;
-                nb
+                reevaluate(inst, &tt, c, capped, &mut shortlist[c])?
             };
             watch[nb.d].push(c);
-            if sufferage && nb.d2 != usize::MAX {
+            if nb.d2 != usize::MAX {
                 watch[nb.d2].push(c);
             }
-            heap.set(c, key(&nb));
+            if key(&nb) > heap.key[c] {
+                heap.set(c, key(&nb));
+            }
             best[c] = nb;
         }
     }

@@ -6,7 +6,6 @@
 use super::engine::{highs_threads, set_option, to_highs};
 use super::grid::{self, Cells, Grid, GridKind, Horizon};
 use super::plan::{LAGRANGE_ITERATIONS, Plan};
-use super::propagate::Stop;
 use super::{Milp, exact_unit, price, time_indexed};
 use crate::error::Error;
 use crate::model::Instance;
@@ -76,15 +75,7 @@ impl Milp {
         options: &SolveOptions,
     ) -> Result<Option<LowerBound>, Error> {
         let started = Instant::now();
-        let requested = self.check_options(inst)?;
-        let warm = self.greedy_warm_start(inst);
-        let plan: Plan = self.plan(
-            inst,
-            requested,
-            warm.as_ref().map(|w| w.1),
-            false,
-            Stop::default(),
-        )?;
+        let plan: Plan = self.greedy_plan(inst)?;
         let built = self.build(inst, &plan, None);
         let offset = built.offset;
         let method = format!(

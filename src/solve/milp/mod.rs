@@ -40,7 +40,7 @@ use crate::schedule::{Schedule, build};
 use engine::{LARGE_MODEL_ROWS, SETUP_SECONDS_PER_ROW, decode, infeasibility_reason, to_highs};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use model::Side;
-use plan::Priced;
+use plan::{Plan, Priced};
 use propagate::Stop;
 use std::time::Instant;
 
@@ -174,15 +174,7 @@ impl Milp {
     /// assert!(size.integers > 0 && size.rows > 0);
     /// ```
     pub fn build_model(&self, inst: &Instance) -> Result<ModelSize, Error> {
-        let requested = self.check_options(inst)?;
-        let warm = self.greedy_warm_start(inst);
-        let plan = self.plan(
-            inst,
-            requested,
-            warm.as_ref().map(|w| w.1),
-            false,
-            Stop::default(),
-        )?;
+        let plan = self.greedy_plan(inst)?;
         size::check(inst, plan.formulation)?;
         let built = self.build(inst, &plan, None);
         let size = ModelSize {
@@ -193,6 +185,20 @@ impl Milp {
         };
         to_highs(built.columns.vars, built.objective, built.constraints)?;
         Ok(size)
+    }
+
+    /// The plan of the model as it would be solved from the best greedy schedule (its value
+    /// bounds the horizon), without reductions and without propagation.
+    fn greedy_plan(&self, inst: &Instance) -> Result<Plan, Error> {
+        let requested = self.check_options(inst)?;
+        let warm = self.greedy_warm_start(inst);
+        self.plan(
+            inst,
+            requested,
+            warm.as_ref().map(|w| w.1),
+            false,
+            Stop::default(),
+        )
     }
 
     fn side(&self) -> Side {

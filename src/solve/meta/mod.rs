@@ -7,11 +7,13 @@
 //! limit stops them wherever they are when it expires).
 
 pub mod eval;
+pub mod fractional;
 pub mod genetic;
 pub mod lns;
 pub mod local_search;
 
 pub use eval::{Evaluator, Genome, Mode};
+pub use fractional::fractional_bound;
 pub use genetic::Genetic;
 pub use local_search::Budget;
 
@@ -66,6 +68,7 @@ pub fn fastest_genome(inst: &Instance) -> Genome {
 pub fn greedy_genomes(inst: &Instance) -> (Vec<Genome>, Option<Schedule>) {
     let mut seeds: Vec<(f64, Genome, Schedule)> = GreedyRule::ALL
         .par_iter()
+        .filter(|r| r.affordable(inst))
         .filter_map(|r| r.schedule(inst).ok())
         .map(|s| (s.value(inst), Genome::from_schedule(inst, &s), s))
         .collect();

@@ -229,4 +229,16 @@ fn a_large_independent_instance_keeps_the_time_limit() {
         "{trivial} {bound} {value}"
     );
     assert!(r.schedule.unwrap().violations(&inst).is_empty());
+    // The MILP alone: its model (3.8 million nonzeros) would take seconds to build, which does
+    // not watch the clock; it returns its warm start instead (it took 10.8 s at a 3 s limit on
+    // 50,000 × 64 before).
+    let started = Instant::now();
+    let r = hetsched::solve::milp::Milp::default()
+        .solve(&inst, &timed(1))
+        .unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    let message = r.message.unwrap();
+    assert!(message.contains("not built"), "{message}");
+    assert!(r.schedule.unwrap().violations(&inst).is_empty());
 }

@@ -283,9 +283,10 @@ fn orlib_gap1_to_gap12_reach_their_published_optima() {
     assert_eq!(solved, 60);
 }
 
-/// A 400k-row disjunctive model (200 tasks, 16 devices, releases and precedence): HiGHS's set-up
-/// alone would outlast a 2 s limit, so the solver returns the warm start (the best greedy
-/// schedule improved by local search) without calling HiGHS and says why; the time limit holds.
+/// A 400k-row disjunctive model (200 tasks, 16 devices, releases and precedence): building it
+/// (2 million nonzeros) and HiGHS's set-up would each outlast a 2 s limit, so the solver returns
+/// the warm start (the best greedy schedule improved by local search) without building the model
+/// or calling HiGHS, and says why; the time limit holds.
 #[test]
 fn a_large_disjunctive_model_honours_a_short_time_limit() {
     let inst =
@@ -296,7 +297,10 @@ fn a_large_disjunctive_model_honours_a_short_time_limit() {
     let took = started.elapsed().as_secs_f64();
     assert!(took < 2.0, "took {took} s on a 2 s limit");
     let note = r.message.unwrap_or_default();
-    assert!(note.contains("not handed to HiGHS"), "{note}");
+    assert!(
+        note.contains("not built") || note.contains("not handed to HiGHS"),
+        "{note}"
+    );
     assert_eq!(r.status, Status::Feasible);
     let (_, _, greedy) = BestGreedy::best(&inst).unwrap();
     assert!(r.value.unwrap() <= greedy * (1.0 + 1e-9));

@@ -485,6 +485,29 @@ impl Milp {
         }
 
         size::check(inst, formulation)?;
+        // Building the model does not watch the clock either: when it would take more than half
+        // the time left (and more than 0.1 s: a small model is built in no time), the warm start
+        // is returned without building.
+        if let (Some(limit), Some((schedule, _, source)), false) = (
+            options.time_limit,
+            &warm,
+            formulation == Formulation::TimeIndexed,
+        ) {
+            let left = limit.as_secs_f64() - started.elapsed().as_secs_f64();
+            let nonzeros = size::nonzeros(inst, formulation);
+            let build = nonzeros as f64 * size::BUILD_SECONDS_PER_NONZERO;
+            if build > 0.1 && build > 0.5 * left {
+                let mut report =
+                    SolveReport::feasible(self.name(), inst, schedule.clone(), started);
+                report.message = Some(format!(
+                    "formulation {formulation}: not built: about {nonzeros} nonzeros, about \
+                     {build:.1} s to build with {left:.2} s left; the warm start from {source} \
+                     is returned (give it at least {:.1} s more)",
+                    2.0 * build - left
+                ));
+                return Ok(report);
+            }
+        }
         let mut built = self.build(inst, &plan, warm.as_ref().map(|w| &w.0));
         let (rows, cols, ints) = (built.num_rows(), built.num_cols(), built.columns.integers);
         let mut size =

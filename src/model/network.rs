@@ -376,7 +376,7 @@ pub(super) fn validate(network: &Network, devices: &[Device], report: &mut Valid
     }
 }
 
-/// Transfer times (see the [module documentation](self) of `model::network` and
+/// Transfer times (see the module documentation of `model::network` and
 /// `docs/format.md`).
 impl Instance {
     /// True when some `after` edge carries data, so that where tasks run changes when their

@@ -280,7 +280,7 @@ impl fmt::Display for Violation {
 /// `resources`; on a device with `resources`, no overlap with a task of empty demand (exclusive)
 /// and, at every instant and for every resource, the demands of the tasks running sum to at most
 /// its capacity; a task starts after all its predecessors end; a device's busy time ≤ its
-/// capacity. Times are compared with the relative tolerance [`TOLERANCE`].
+/// capacity. Times are compared with the relative tolerance `TOLERANCE` (10⁻⁶).
 ///
 /// In a preemptive schedule a task may appear several times (its segments): the segments must
 /// not overlap one another and their fractions (end − start) / processing time must sum to 1;

@@ -14,7 +14,7 @@ pub enum Formulation {
     WeightedCompletion,
     /// General sequencing model with start times and disjunctive big-M constraints.
     Disjunctive,
-    /// General sequencing model over a time grid: x[t,d,s] = 1 when t starts on d at period s.
+    /// General sequencing model over a time grid: x\[t,d,s\] = 1 when t starts on d at period s.
     TimeIndexed,
 }
 

@@ -7,7 +7,7 @@
 //! | [`Formulation::Assignment`] | `assignment_cost`, `total_cost` | generalized assignment: costs do not depend on timing |
 //! | [`Formulation::Makespan`] | `makespan`, no precedence, no release after any device's availability | R‖Cmax: min C, C ≥ a_d + load_d |
 //! | [`Formulation::WeightedCompletion`] | `weighted_completion`, same conditions | R‖Σw·C with Smith's order fixed per device |
-//! | [`Formulation::TimeIndexed`] | anything else without data transfers (with them when asked for), when the times lie on an exact grid of a size within the budget | x[t,d,s]: t starts on d at period s; capacity rows per period; transfers through cumulative rows |
+//! | [`Formulation::TimeIndexed`] | anything else without data transfers (with them when asked for), when the times lie on an exact grid of a size within the budget | x\[t,d,s\]: t starts on d at period s; capacity rows per period; transfers through cumulative rows |
 //! | [`Formulation::Disjunctive`] | anything else, and by default every instance with data transfers | start times, order variables, big-M from the horizon; transfer delays linearised per edge |
 //!
 //! The MILP's assignment (and, for the sequencing models, its start order) goes through the one

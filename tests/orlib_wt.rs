@@ -338,3 +338,24 @@ fn convert_solve_with_ls_and_check_wt40_19() {
         .success()
         .stdout(predicate::str::contains("feasible: 40 assignments"));
 }
+
+/// Regression: the MILP reported a bound of −55,219,694 for Σw·T on wt100 problem 25 at a 2 s
+/// limit (the root bound of a weak relaxation). No schedule has negative tardiness: the bound is
+/// raised to 0.
+#[test]
+fn the_milp_never_reports_a_negative_tardiness_bound() {
+    let data = orlib_wt::read(&dir().join("wt100.txt"), None)
+        .unwrap()
+        .swap_remove(24);
+    let inst = Instance::new(data).unwrap();
+    let options = SolveOptions {
+        time_limit: Some(std::time::Duration::from_secs(2)),
+        ..SolveOptions::default()
+    };
+    let r = solve::Solver::solve(&solve::milp::Milp::default(), &inst, &options).unwrap();
+    let (value, bound) = (r.value.unwrap(), r.bound.unwrap_or(0.0));
+    assert!(
+        (0.0..=value).contains(&bound),
+        "bound {bound}, value {value}"
+    );
+}

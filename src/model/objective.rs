@@ -29,6 +29,18 @@ impl Objective {
         Objective::AssignmentCost,
     ];
 
+    /// The least value any schedule can have whatever the instance, when there is one: 0 for
+    /// makespan, Σw·C and Σw·T (times and weights are ≥ 0); none for the costs (OR-Library GAP
+    /// profits are read as negative costs). A bound below it says nothing and is raised to it.
+    pub fn floor(self) -> Option<f64> {
+        match self {
+            Objective::Makespan | Objective::WeightedCompletion | Objective::WeightedTardiness => {
+                Some(0.0)
+            }
+            Objective::TotalCost | Objective::AssignmentCost => None,
+        }
+    }
+
     /// The name used in files and on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -284,6 +284,11 @@ impl Solver for Milp {
         let log = ProgressLog::new(started);
         let mut report = self.solve_logged(inst, options, started, &log)?;
         log.finish(&mut report);
+        // A relaxation's bound can fall below what any schedule has (the root bound of Σw·T on
+        // OR-Library wt100 problem 25 was −25,139).
+        if let (Some(b), Some(floor)) = (report.bound, inst.objective().floor()) {
+            report.bound = Some(b.max(floor));
+        }
         Ok(report)
     }
 }

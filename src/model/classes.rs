@@ -70,8 +70,7 @@ pub(super) struct Keys<'a> {
     /// Per key, the device it is the id of and the kind it names (`NONE`: none).
     index: FxHashMap<&'a str, (u32, u32)>,
     kind_of: Vec<u32>,
-    by_device: Vec<Option<f64>>,
-    by_kind: Vec<Option<f64>>,
+    kinds: usize,
 }
 
 const NONE: u32 = u32::MAX;
@@ -100,24 +99,39 @@ impl<'a> Keys<'a> {
         Keys {
             index,
             kind_of,
-            by_device: vec![None; devices.len()],
-            by_kind: vec![None; kinds as usize],
+            kinds: kinds as usize,
         }
     }
 
-    /// The device `key` is the id of, and whether it names a kind; `None` when it is neither.
-    pub(super) fn lookup(&self, key: &str) -> Option<(Option<usize>, bool)> {
-        let &(d, k) = self.index.get(key)?;
-        Some(((d != NONE).then_some(d as usize), k != NONE))
+    /// `None` when `key` names no device id or kind; else the device it is the id of, if any.
+    pub(super) fn lookup(&self, key: &str) -> Option<Option<usize>> {
+        let &(d, _) = self.index.get(key)?;
+        Some((d != NONE).then_some(d as usize))
     }
 
-    /// Read `map` in: afterwards [`Keys::get`] gives its value for each device.
-    pub(super) fn load(&mut self, map: &BTreeMap<String, f64>) {
+    /// Empty values for [`Values::load`].
+    pub(super) fn values(&self) -> Values {
+        Values {
+            by_device: vec![None; self.kind_of.len()],
+            by_kind: vec![None; self.kinds],
+        }
+    }
+}
+
+/// One map's values per device and per kind, as [`Keys`] resolved them.
+pub(super) struct Values {
+    by_device: Vec<Option<f64>>,
+    by_kind: Vec<Option<f64>>,
+}
+
+impl Values {
+    /// Read `map` in (replacing what was loaded before).
+    pub(super) fn load(&mut self, keys: &Keys, map: &BTreeMap<String, f64>) {
         self.by_device.fill(None);
         self.by_kind.fill(None);
         for (key, &v) in map {
             // A key may be both a device's id and another's kind.
-            if let Some(&(d, k)) = self.index.get(key.as_str()) {
+            if let Some(&(d, k)) = keys.index.get(key.as_str()) {
                 if d != NONE {
                     self.by_device[d as usize] = Some(v);
                 }
@@ -129,8 +143,8 @@ impl<'a> Keys<'a> {
     }
 
     /// The value the loaded map gives device `d`: by its id, else by its kind.
-    pub(super) fn get(&self, d: usize) -> Option<f64> {
-        self.by_device[d].or(self.by_kind[self.kind_of[d] as usize])
+    pub(super) fn get(&self, keys: &Keys, d: usize) -> Option<f64> {
+        self.by_device[d].or(self.by_kind[keys.kind_of[d] as usize])
     }
 }
 

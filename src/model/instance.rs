@@ -309,25 +309,24 @@ impl Instance {
         let mut eligible_classes: Vec<Vec<usize>> = Vec::new();
         let mut eligible_of = vec![0; n];
         let mut pattern_index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
-        let mut costs = Keys::new(&devices);
-        let mut times = keys;
+        let (mut times, mut costs) = (keys.values(), keys.values());
         for (t, task) in tasks.iter().enumerate() {
             let mut pattern = Vec::new();
             if let Some(map) = &task.times {
-                times.load(map);
+                times.load(&keys, map);
             }
             if let Some(map) = &task.costs {
-                costs.load(map);
+                costs.load(&keys, map);
             }
             for (c, &d) in class_device.iter().enumerate() {
                 let dev = &devices[d];
-                let named = task.times.as_ref().and_then(|_| times.get(d));
+                let named = task.times.as_ref().and_then(|_| times.get(&keys, d));
                 if let Ok(p) = eligible_time(task, t, dev, d, &resources, named) {
                     ptime[t * classes + c] = p;
                     cost[t * classes + c] = task
                         .costs
                         .as_ref()
-                        .and_then(|_| costs.get(d))
+                        .and_then(|_| costs.get(&keys, d))
                         .unwrap_or(dev.cost_rate * p);
                     pattern.push(c);
                 }
@@ -684,11 +683,8 @@ fn check_keyed(
 ) {
     for (key, &v) in map {
         match keys.lookup(key) {
-            Some((device, _)) => {
-                if let Some(d) = device {
-                    named[d] = true;
-                }
-            }
+            Some(Some(d)) => named[d] = true,
+            Some(None) => {}
             None => report.push(format!(
                 "{what}: `{field}` key '{key}' matches no device id or kind"
             )),

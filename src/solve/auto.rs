@@ -151,15 +151,13 @@ impl Solver for Auto {
         // parallel steps could steal the local search and run it to its end first.
         // Without the MILP its thread computes the fractional-assignment bound instead (at most
         // FRACTIONAL_ROUNDS rounds, within the time limit).
-        let fractional = std::sync::Mutex::new(None);
-        let (milp, ls) = std::thread::scope(|scope| {
+        let (milp, fractional, ls) = std::thread::scope(|scope| {
             let milp = scope.spawn(|| {
                 if !run_milp {
-                    if inst.objective() == Objective::Makespan {
-                        let b = fractional_bound(inst, FRACTIONAL_ROUNDS, deadline);
-                        *fractional.lock().expect("not poisoned") = b;
-                    }
-                    return None;
+                    let fractional = (inst.objective() == Objective::Makespan)
+                        .then(|| fractional_bound(inst, FRACTIONAL_ROUNDS, deadline))
+                        .flatten();
+                    return (None, fractional);
                 }
                 let r = self.milp.solve(inst, &milp_options);
                 if let Ok(r) = &r {
@@ -175,19 +173,22 @@ impl Solver for Auto {
                         stop_ls.cancel();
                     }
                 }
-                Some(r)
+                (Some(r), None)
             });
             let ls = self.ls.solve(inst, &ls_options);
             if let Ok(r) = &ls {
                 say(&format!("ls: {}", show(r.value)));
             }
-            let milp = milp
-                .join()
-                .unwrap_or_else(|_| Some(Err(Error::Solve("the MILP's thread panicked".into()))));
-            (milp, ls)
+            let (milp, fractional) = milp.join().unwrap_or_else(|_| {
+                (
+                    Some(Err(Error::Solve("the MILP's thread panicked".into()))),
+                    None,
+                )
+            });
+            (milp, fractional, ls)
         });
         let mut notes = Vec::new();
-        if let Some(b) = fractional.into_inner().expect("not poisoned") {
+        if let Some(b) = fractional {
             say(&format!("fractional-assignment bound: {b}"));
             if bound.is_none_or(|a| b > a) {
                 bound = Some(b);

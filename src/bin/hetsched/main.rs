@@ -23,7 +23,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// mimalloc: reading a large instance makes hundreds of thousands of small allocations (one per
-/// `times` key); with the system allocator they cost a third of the read (docs/performance.md).
+/// `times` key); with the system allocator they cost a third of the read (docs/benchmarks.md,
+/// "Large instances").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

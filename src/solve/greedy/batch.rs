@@ -78,10 +78,7 @@ fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
 /// Map every task with `rule`.
 pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     if inst.is_independent() {
-        match rule {
-            BatchRule::MinMin => return min_min_sorted(inst),
-            BatchRule::MaxMin | BatchRule::Sufferage => return independent(inst, rule),
-        }
+        return independent(inst, rule);
     }
     let n = inst.num_tasks();
     let mut tt = Timetable::new(inst);
@@ -239,7 +236,8 @@ impl KeyedHeap {
 const SHORT: usize = 8;
 
 /// A task's best devices at its last full scan: the `SHORT` eligible devices with the smallest
-/// completions then (by completion, then index), and the next completion (`bound`; infinite
+/// completions then (by completion, then index; kept in index order), and the next completion
+/// (`bound`; infinite
 /// when every usable device is listed). Completions only grow as tasks are placed, so `bound`
 /// stays a lower bound on every unlisted device's completion: when the two best of the listed
 /// devices, recomputed, both finish before it, they are the task's true best two without a
@@ -288,6 +286,8 @@ fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best
     for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
         *slot = d as u32;
     }
+    // In index order, so that `recheck` breaks ties to the lower device as `top_two` does.
+    dev[..len.min(SHORT)].sort_unstable();
     let short = Shortlist {
         dev,
         len: len.min(SHORT) as u8,
@@ -304,28 +304,15 @@ fn recheck(
     capped: bool,
     short: &Shortlist,
 ) -> Option<Best> {
-    let mut b = Best {
-        ct: f64::INFINITY,
-        d: usize::MAX,
-        ct2: f64::INFINITY,
-        d2: usize::MAX,
-    };
     let row = inst.class_ptimes(t);
-    for &d in &short.dev[..short.len as usize] {
-        let d = d as usize;
-        if capped && !tt.fits_capacity(t, d) {
-            continue;
-        }
-        let ct = tt.device_tail(d) + row[inst.device_class(d)];
-        // (ct, d) against (b.ct, b.d), then (b.ct2, b.d2): ties to the lower device.
-        if ct < b.ct || (ct == b.ct && d < b.d) {
-            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
-        } else if ct < b.ct2 || (ct == b.ct2 && d < b.d2) {
-            (b.ct2, b.d2) = (ct, d);
-        }
-    }
-    let exact = b.ct2 < short.bound || short.bound == f64::INFINITY;
-    (b.d != usize::MAX && exact).then_some(b)
+    let b = top_two(
+        short.dev[..short.len as usize]
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| !capped || tt.fits_capacity(t, d))
+            .map(|d| (d, tt.device_tail(d) + row[inst.device_class(d)])),
+    )?;
+    (b.ct2 < short.bound || short.bound == f64::INFINITY).then_some(b)
 }
 
 /// Task `t`'s best two: from its shortlist when that proves them, else by a full scan (which
@@ -345,13 +332,20 @@ fn reevaluate(
     Ok(b)
 }
 
-/// Max-Min and Sufferage on an independent instance (see the module documentation); the same
-/// choices, ties included, as the general path.
+/// A rule on an independent instance, by its fast path (see the module documentation); the
+/// same choices, ties included, as the general path.
 fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     match rule {
+        BatchRule::MinMin => min_min_sorted(inst),
         BatchRule::MaxMin => max_min(inst),
-        _ => sufferage(inst),
+        BatchRule::Sufferage => sufferage(inst),
     }
+}
+
+/// Whether some device has a capacity: then a device is usable for a task only while the task
+/// still fits what is left of it.
+fn capped(inst: &Instance) -> bool {
+    (0..inst.num_devices()).any(|d| inst.capacity_limit(d).is_finite())
 }
 
 /// Max-Min on an independent instance: a heap of tasks by best completion whose keys change in
@@ -362,7 +356,7 @@ fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
 fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
+    let capped = capped(inst);
     let mut tt = Timetable::new(inst);
     let top = |tt: &Timetable, t: usize| -> Result<Best, Error> {
         top_two(
@@ -415,7 +409,7 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
 fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    let capped = (0..m).any(|d| inst.capacity_limit(d).is_finite());
+    let capped = capped(inst);
     let mut tt = Timetable::new(inst);
     let key = |b: &Best| b.ct2 - b.ct;
     let mut best: Vec<Best> = Vec::with_capacity(n);

@@ -10,6 +10,7 @@
 //! builder). At the root, reduced-cost fixing removes every cell no improving schedule can use.
 
 use super::super::grid::{Cells, Grid};
+use super::super::propagate::Stop;
 use super::master::{self as lagrange, Master};
 use super::paths::{self, Arcs, Prices};
 use super::sequence;
@@ -135,9 +136,8 @@ pub(in super::super) fn solve(
     } = limits;
     let started = Instant::now();
     // Past the deadline, or cancelled.
-    let out_of_time = || {
-        deadline.is_some_and(|d| Instant::now() >= d) || cancel.is_some_and(Cancel::is_cancelled)
-    };
+    let stop = Stop { deadline, cancel };
+    let out_of_time = || stop.reached();
     let mut arcs = Arcs::new(inst, grid, cells, max_tasks, None);
     let warm_cells = grid.cells_of(warm);
     let paths = lagrange::warm_paths(cells, &warm_cells, inst.num_devices())?;

@@ -218,6 +218,7 @@ pub fn run(
         threads: Some((cores / jobs).max(1)),
         verbose: false,
         cancel: options.cancel.clone(),
+        exchange: None,
     };
     let mine: Vec<(usize, &BenchInstance)> = instances
         .iter()

@@ -8,6 +8,10 @@
 //!    - the iterated local search ([`IteratedLocalSearch`]), seeded, from the best greedy
 //!      schedule.
 //!
+//!    Under a time limit they share schedules while they run ([`Exchange`]): the local search
+//!    goes on from the MILP's better incumbents, and HiGHS takes the local search's better
+//!    schedules as incumbents.
+//!
 //!    When the MILP proves optimality, the local search is told to stop (under a time limit:
 //!    without one both run to their own end, so that the answer is reproducible).
 //! 3. When the MILP stopped early with a better schedule than the local search's (its own node
@@ -25,10 +29,11 @@
 use super::greedy::BestGreedy;
 use super::meta::{IteratedLocalSearch, fractional_bound, makespan_lower_bound};
 use super::milp::{Milp, WithInitialSchedule};
-use super::{Cancel, Progress, SolveOptions, SolveReport, Solver, Status};
+use super::{Cancel, Exchange, Progress, SolveOptions, SolveReport, Solver, Status};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
 use crate::schedule::Schedule;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Rounds of [`fractional_bound`] when the MILP is skipped (about 1 s on 5000 tasks × 64
@@ -130,11 +135,21 @@ impl Solver for Auto {
             .cancel
             .as_ref()
             .map_or_else(Cancel::new, Cancel::child);
+        // Under a time limit the components share their schedules while they run (without
+        // one, each runs alone, so that the answer is reproducible).
+        let exchange = options.time_limit.map(|_| {
+            let x = Exchange::new();
+            if let (Some(s), Some(v)) = (&greedy.schedule, greedy.value) {
+                x.offer("best-greedy", v, || Some(s.clone()));
+            }
+            Arc::new(x)
+        });
         let ls_options = SolveOptions {
             time_limit: left(),
             threads: Some(ls_threads),
             verbose: false,
             cancel: Some(stop_ls.clone()),
+            exchange: exchange.clone(),
             ..options.clone()
         };
         let run_milp = self.milp_fits(inst);
@@ -145,6 +160,7 @@ impl Solver for Auto {
             time_limit: left(),
             threads: Some(milp_threads),
             verbose: false,
+            exchange: exchange.clone(),
             ..options.clone()
         };
         // Two OS threads, not `rayon::join`: a rayon worker that blocks inside the MILP's own
@@ -162,10 +178,11 @@ impl Solver for Auto {
                 let r = self.milp.solve(inst, &milp_options);
                 if let Ok(r) = &r {
                     say(&format!(
-                        "milp: {} {} (bound {})",
+                        "milp: {} {} (bound {}; {})",
                         r.status,
                         show(r.value),
-                        show(r.bound)
+                        show(r.bound),
+                        r.message.as_deref().unwrap_or("")
                     ));
                     // A proven optimum ends the search (only under a time limit: without one,
                     // the local search runs to its own end, reproducibly).

@@ -18,12 +18,14 @@
 
 pub mod auto;
 mod cancel;
+mod exchange;
 pub mod greedy;
 pub mod meta;
 pub mod milp;
 mod progress;
 
 pub use cancel::Cancel;
+pub use exchange::{Exchange, Shared};
 pub use progress::{Progress, ProgressLog};
 
 use crate::error::Error;
@@ -48,6 +50,11 @@ pub struct SolveOptions {
     /// `ga`, `auto`, HiGHS inside `milp`) poll it too and return the best schedule found so far,
     /// with status `feasible` and the bound known.
     pub cancel: Option<Cancel>,
+    /// Share schedules with other searches running beside this one ([`Exchange`]): `ls` and
+    /// `milp` offer their new best schedules and go on from better ones found by others. A
+    /// portfolio (`auto`) sets it under a time limit only, so that untimed runs stay
+    /// reproducible.
+    pub exchange: Option<std::sync::Arc<Exchange>>,
 }
 
 impl SolveOptions {

@@ -130,6 +130,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 // After Ctrl-C each re-plan returns at once: the simulation ends quickly and
                 // writes its outputs.
                 cancel: Some(crate::interrupt::watch()),
+                exchange: None,
             };
             let info = *POLICIES
                 .iter()

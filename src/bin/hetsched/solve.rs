@@ -169,6 +169,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         threads: args.threads,
         verbose: args.verbose,
         cancel: Some(crate::interrupt::watch()),
+        exchange: None,
     };
     let report = solver.solve(&instance, &options)?;
     print!("{}", render::summary(&instance, &report));

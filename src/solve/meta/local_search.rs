@@ -2,7 +2,9 @@
 //!
 //! - makespan on an independent instance ([`Mode::Loads`]): moves of a task off the critical
 //!   (latest-finishing) device and swaps of a critical task with a task elsewhere, evaluated from
-//!   the two device loads involved — O(1) per neighbour;
+//!   the two device loads involved — O(1) per neighbour; when none lowers the makespan, a move
+//!   or swap between two other devices that lowers the later of their finishes (the sorted
+//!   finish times fall lexicographically: room for the critical device's tasks);
 //! - weighted completion on an independent instance ([`Mode::Smith`]): moves of any task to any
 //!   device, evaluated from Smith-ordered prefix sums on the two devices — O(log k) per neighbour;
 //! - anything else ([`Mode::Timetable`]): device moves and order shifts, each evaluated by decoding.
@@ -11,7 +13,7 @@
 
 use super::eval::{Evaluator, Genome, Mode};
 use crate::model::Instance;
-use crate::solve::{Cancel, ProgressLog};
+use crate::solve::{Cancel, Exchange, ProgressLog};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
@@ -32,6 +34,9 @@ pub struct Budget {
     pub cancel: Option<Cancel>,
     /// Where to record each new best value (the anytime curve), when the caller keeps one.
     pub progress: Option<Arc<ProgressLog>>,
+    /// Where to offer new best schedules and look for better ones found by other searches
+    /// ([`crate::SolveOptions::exchange`]).
+    pub exchange: Option<Arc<Exchange>>,
 }
 
 impl Budget {
@@ -44,6 +49,7 @@ impl Budget {
             started: Instant::now(),
             cancel: None,
             progress: None,
+            exchange: None,
         }
     }
 
@@ -159,6 +165,9 @@ pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget)
                 }
             }
         }
+        if best.is_none() {
+            best = balance_step(inst, &on, &load, &avail, &cap, budget);
+        }
         let Some((_, t, d, swap)) = best else {
             return cmax;
         };
@@ -181,6 +190,84 @@ pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget)
             device[u] = c;
         }
     }
+}
+
+/// A move or swap that lowers the later finish of two devices, neither of them the critical
+/// one (found none): the finish times, sorted from the latest, then fall lexicographically, so
+/// the makespan does not rise and the search cannot cycle. It makes room below the makespan for
+/// the critical device's tasks. Devices are taken from the second latest finish down; moves to
+/// any device first (the best one for that device), then swaps with a device finishing earlier,
+/// from the earliest (the first that fits). Returns (new later finish, task, to, swapped task).
+fn balance_step(
+    inst: &Instance,
+    on: &[Vec<usize>],
+    load: &[f64],
+    avail: &[f64],
+    cap: &[f64],
+    budget: &mut Budget,
+) -> Option<(f64, usize, usize, Option<usize>)> {
+    let m = load.len();
+    let finish = |d: usize| {
+        if on[d].is_empty() {
+            0.0
+        } else {
+            avail[d] + load[d]
+        }
+    };
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| finish(b).total_cmp(&finish(a)).then(a.cmp(&b)));
+    let cmax = finish(order[0]);
+    let eps = 1e-12 * cmax.abs().max(1.0);
+    for (i, &a) in order.iter().enumerate().skip(1) {
+        let fa = finish(a);
+        let mut best: Option<(f64, usize, usize, Option<usize>)> = None;
+        for &t in &on[a] {
+            for &b in inst.eligible(t) {
+                if b == a {
+                    continue;
+                }
+                let ptb = inst.ptime(t, b);
+                budget.evaluations += 1;
+                if load[b] + ptb > cap[b] {
+                    continue;
+                }
+                let r = avail[b] + load[b] + ptb;
+                if r < fa - eps && best.is_none_or(|x| r < x.0) {
+                    best = Some((r, t, b, None));
+                }
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        for &b in order[i + 1..].iter().rev() {
+            let fb = finish(b);
+            if fb >= fa - eps {
+                break;
+            }
+            for &t in &on[a] {
+                let pta = inst.ptime(t, a);
+                let ptb = inst.ptime(t, b);
+                if !ptb.is_finite() {
+                    continue;
+                }
+                for &u in &on[b] {
+                    let pua = inst.ptime(u, a);
+                    // (An ineligible u has an infinite time on a.)
+                    if pua >= pta - eps {
+                        continue;
+                    }
+                    budget.evaluations += 1;
+                    let lb = load[b] - inst.ptime(u, b) + ptb;
+                    let la = load[a] - pta + pua;
+                    if avail[b] + lb < fa - eps && lb <= cap[b] && la <= cap[a] {
+                        return Some((avail[b] + lb, t, b, Some(u)));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// One device's tasks in Smith order with prefix sums of times and suffix sums of weights.

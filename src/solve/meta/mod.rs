@@ -251,6 +251,13 @@ fn deadline(started: Instant, limit: Option<Duration>) -> Option<Instant> {
     limit.map(|l| started + l)
 }
 
+/// Offer `g` (of value `v`) to the budget's exchange, if it has one and `v` beats its best.
+fn share(ev: &Evaluator, g: &Genome, v: f64, budget: &Budget) {
+    if let Some(x) = &budget.exchange {
+        x.offer("ls", v, || ev.schedule(g).ok());
+    }
+}
+
 /// Iterated local search: local search from the best greedy schedule, then repeatedly perturb
 /// (ruin and recreate), search again, and keep the result when it is not worse.
 #[derive(Debug, Clone)]
@@ -330,7 +337,26 @@ impl IteratedLocalSearch {
         // An untimed run stops after `max_iterations` rounds; a timed one uses its whole limit,
         // unless it reaches a trivial lower bound.
         let lower_bound = trivial_lower_bound(ev.instance());
+        // The last exchange version looked at.
+        let mut seen = 0;
+        share(ev, &best, best_v, budget);
         for round in 0.. {
+            // A better schedule found by another search: go on from it.
+            if let Some(x) = &budget.exchange
+                && x.best_value() < cur_v - 1e-9 * cur_v.abs().max(1.0)
+                && let Some((version, shared)) = x.newer(seen)
+            {
+                seen = version;
+                let mut g = Genome::from_schedule(ev.instance(), &shared.schedule);
+                let v = ev.value(&mut g);
+                if v < cur_v {
+                    (cur, cur_v) = (g, v);
+                    since_best = 0;
+                    if cur_v < best_v {
+                        (best, best_v) = (cur.clone(), cur_v);
+                    }
+                }
+            }
             if budget.exhausted()
                 || ((!timed || self.stop_after_max_iterations) && round >= self.max_iterations)
                 || best_v <= lower_bound + 1e-9 * lower_bound.abs().max(1.0)
@@ -407,6 +433,7 @@ impl IteratedLocalSearch {
                 best = cur.clone();
                 best_v = cur_v;
                 budget.record(best_v);
+                share(ev, &best, best_v, budget);
                 since_best = 0;
             } else {
                 since_best += 1;
@@ -458,6 +485,7 @@ impl Solver for IteratedLocalSearch {
             budget.verbose = options.verbose;
             budget.started = started;
             budget.progress = Some(log.clone());
+            budget.exchange = options.exchange.clone();
             let (g, v) = self.run(&ev, from, options.seed, stream, &mut budget);
             (g, v, budget.evaluations)
         };

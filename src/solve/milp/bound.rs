@@ -48,7 +48,8 @@ fn solve_relaxation(
         let _ = hmodel.try_set_option("output_flag", true);
         let _ = hmodel.try_set_option("log_to_console", true);
     }
-    super::engine::stop_on_cancel(&mut hmodel, options);
+    let mut hooks = super::engine::Hooks::new(options);
+    super::engine::set_hooks(&mut hmodel, &mut hooks);
     let solved = hmodel
         .try_solve()
         .map_err(|e| Error::Solve(format!("HiGHS failed on the LP relaxation: {e:?}")))?;

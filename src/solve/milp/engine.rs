@@ -31,43 +31,116 @@ pub(super) fn set_option<V: highs::HighsOptionValue>(
         .map_err(|e| Error::Solve(format!("HiGHS option {name}: {e:?}")))
 }
 
-/// Let HiGHS stop when `options.cancel` is cancelled: its MIP, simplex and interior-point
-/// interrupt callbacks poll the token, and HiGHS ends with status "interrupted", keeping its
-/// incumbent and bound. The options must outlive the solve (HiGHS holds a pointer to the token).
-pub(super) fn stop_on_cancel(model: &mut highs::Model, options: &SolveOptions) {
+/// Hears each new incumbent: its objective value (without the model's offset) and column values.
+pub(super) type Improved<'a> = Box<dyn FnMut(f64, &[f64]) + 'a>;
+
+/// Asked, with HiGHS's incumbent value (infinite when it has none), for a better solution: its
+/// column values, or nothing.
+pub(super) type External<'a> = Box<dyn FnMut(f64) -> Option<Vec<f64>> + 'a>;
+
+/// What HiGHS's callbacks do during one solve ([`set_hooks`]).
+pub(super) struct Hooks<'a> {
+    /// Interrupt HiGHS once this is cancelled.
+    pub cancel: Option<&'a Cancel>,
+    /// Told each new incumbent.
+    pub improved: Option<Improved<'a>>,
+    /// Asked for a better solution.
+    pub external: Option<External<'a>>,
+}
+
+impl<'a> Hooks<'a> {
+    /// Interrupts when `options.cancel` is cancelled (HiGHS then ends with status
+    /// "interrupted", keeping its incumbent and bound), nothing else.
+    pub fn new(options: &'a SolveOptions) -> Self {
+        Hooks {
+            cancel: options.cancel.as_ref(),
+            improved: None,
+            external: None,
+        }
+    }
+}
+
+/// Register `hooks` with HiGHS: interrupts on cancellation, and, when set, incumbents told and
+/// external solutions taken. `hooks` must stay where it is until the solve returns (HiGHS holds a
+/// pointer to it and calls it from the solving thread only).
+pub(super) fn set_hooks(model: &mut highs::Model, hooks: &mut Hooks<'_>) {
     use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
     use std::ffi::{c_char, c_int, c_void};
 
-    unsafe extern "C" fn poll(
-        _kind: c_int,
+    unsafe extern "C" fn call(
+        kind: c_int,
         _message: *const c_char,
-        _out: *const HighsCallbackDataOut,
+        out: *const HighsCallbackDataOut,
         data_in: *mut HighsCallbackDataIn,
-        token: *mut c_void,
+        user: *mut c_void,
     ) {
-        // SAFETY: `token` is the `Cancel` registered below, alive for the whole solve; HiGHS
-        // passes its own input record (or null).
+        // SAFETY: `user` is the `Hooks` registered below, alive and not otherwise borrowed for
+        // the whole solve; HiGHS passes its own output and input records (or null), and calls
+        // back from the solving thread only.
         unsafe {
-            if !token.is_null() && !data_in.is_null() && (*(token as *const Cancel)).is_cancelled()
-            {
+            if user.is_null() || data_in.is_null() {
+                return;
+            }
+            let hooks = &mut *(user as *mut Hooks<'_>);
+            let kind = kind as u32;
+            if kind == highs_sys::kHighsCallbackMipImprovingSolution as u32 {
+                if let (Some(f), false) = (&mut hooks.improved, out.is_null()) {
+                    let out = &*out;
+                    if !out.mip_solution.is_null() && out.mip_solution_size > 0 {
+                        let x = std::slice::from_raw_parts(
+                            out.mip_solution,
+                            out.mip_solution_size as usize,
+                        );
+                        f(out.objective_function_value, x);
+                    }
+                }
+            } else if kind == highs_sys::kHighsCallbackCallbackMipUserSolution as u32 {
+                if let (Some(f), false) = (&mut hooks.external, out.is_null()) {
+                    let primal = (*out).mip_primal_bound;
+                    let primal = if primal.is_finite() {
+                        primal
+                    } else {
+                        f64::INFINITY
+                    };
+                    if let Some(x) = f(primal) {
+                        // HiGHS copies the values into its own buffer; its C wrapper then
+                        // reads `user_has_solution` back from this record, so set it too.
+                        let status = highs_sys::Highs_setCallbackSolution(
+                            data_in,
+                            x.len() as highs_sys::HighsInt,
+                            x.as_ptr(),
+                        );
+                        if status == highs_sys::kHighsStatusOk {
+                            (*data_in).user_has_solution = 1;
+                        }
+                    }
+                }
+            } else if hooks.cancel.is_some_and(Cancel::is_cancelled) {
                 (*data_in).user_interrupt = 1;
             }
         }
     }
 
-    let Some(cancel) = &options.cancel else {
-        return;
-    };
-    // SAFETY: the model pointer is valid while `model` is; the token outlives the solve (see
-    // above) and is only read, through an atomic load.
+    // SAFETY: the model pointer is valid while `model` is; `hooks` outlives the solve (see
+    // above).
     unsafe {
         let highs = model.as_mut_ptr();
-        highs_sys::Highs_setCallback(highs, Some(poll), cancel as *const Cancel as *mut c_void);
-        for kind in [
-            highs_sys::kHighsCallbackMipInterrupt,
-            highs_sys::kHighsCallbackSimplexInterrupt,
-            highs_sys::kHighsCallbackIpmInterrupt,
-        ] {
+        highs_sys::Highs_setCallback(highs, Some(call), hooks as *mut Hooks<'_> as *mut c_void);
+        let mut kinds = vec![];
+        if hooks.cancel.is_some() {
+            kinds.extend([
+                highs_sys::kHighsCallbackMipInterrupt,
+                highs_sys::kHighsCallbackSimplexInterrupt,
+                highs_sys::kHighsCallbackIpmInterrupt,
+            ]);
+        }
+        if hooks.improved.is_some() {
+            kinds.push(highs_sys::kHighsCallbackMipImprovingSolution);
+        }
+        if hooks.external.is_some() {
+            kinds.push(highs_sys::kHighsCallbackCallbackMipUserSolution);
+        }
+        for kind in kinds {
             highs_sys::Highs_startCallback(highs, kind);
         }
     }

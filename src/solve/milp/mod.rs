@@ -513,7 +513,9 @@ impl Milp {
                 return Ok(report);
             }
         }
+        let build_started = Instant::now();
         let mut built = self.build(inst, &plan, warm.as_ref().map(|w| &w.0));
+        let build_seconds = build_started.elapsed().as_secs_f64();
         let (rows, cols, ints) = (built.num_rows(), built.num_cols(), built.columns.integers);
         let mut size =
             format!("formulation {formulation}: {rows} rows, {cols} columns, {ints} integers");
@@ -557,7 +559,49 @@ impl Milp {
                 .try_set_solution(Some(&built.columns.warm), None, None, None)
                 .map_err(|e| Error::Solve(format!("HiGHS refused the warm start: {e:?}")))?;
         }
-        engine::stop_on_cancel(&mut hmodel, options);
+        let shared = std::cell::Cell::new((0_usize, 0_usize));
+        let mut hooks = engine::Hooks::new(options);
+        if let Some(x) = &options.exchange {
+            hooks.improved = Some(Box::new(|value, columns| {
+                if value + built.offset >= x.best_value() {
+                    return;
+                }
+                let (device_of, starts) = decode(&built, columns, n);
+                if let Ok(s) = Self::sequence(inst, formulation, &device_of, starts.as_deref()) {
+                    let v = s.value(inst);
+                    if x.offer("milp", v, || Some(s)) {
+                        let (given, taken) = shared.get();
+                        shared.set((given + 1, taken));
+                    }
+                }
+            }));
+            // Rebuilding the model for a schedule's column values costs what the first build
+            // did: not on models that took over 0.2 s, and at most every 20 builds' time.
+            let mut seen = 0;
+            let mut last: Option<Instant> = None;
+            let every = (20.0 * build_seconds).max(0.2);
+            let (shared, plan) = (&shared, &plan);
+            hooks.external = Some(Box::new(move |primal| {
+                let tol = 1e-9 * primal.abs().max(1.0);
+                if build_seconds > 0.2
+                    || x.best_value() >= primal - tol
+                    || last.is_some_and(|l| l.elapsed().as_secs_f64() < every)
+                {
+                    return None;
+                }
+                let (version, found) = x.newer(seen)?;
+                seen = version;
+                if found.from == "milp" {
+                    return None;
+                }
+                last = Some(Instant::now());
+                let columns = self.build(inst, plan, Some(&found.schedule));
+                let (given, taken) = shared.get();
+                shared.set((given, taken + 1));
+                columns.warm_usable.then_some(columns.columns.warm)
+            }));
+        }
+        engine::set_hooks(&mut hmodel, &mut hooks);
         let solved = hmodel
             .try_solve()
             .map_err(|e| Error::Solve(format!("HiGHS failed: {e:?}")))?;
@@ -580,6 +624,13 @@ impl Milp {
             (b, _) => b,
         };
         let hgap = solved.mip_gap();
+        drop(hooks);
+        if options.exchange.is_some() {
+            let (given, taken) = shared.get();
+            size.push_str(&format!(
+                "; exchange: {given} incumbents offered, {taken} schedules handed to HiGHS"
+            ));
+        }
         let mut report = SolveReport {
             solver: self.name().into(),
             objective: inst.objective(),

@@ -341,12 +341,16 @@ impl IteratedLocalSearch {
         let mut seen = 0;
         share(ev, &best, best_v, budget);
         for round in 0.. {
-            // A better schedule found by another search: go on from it.
+            // A better schedule found by another search (not its own, which would undo the
+            // stagnation kicks): go on from it.
             if let Some(x) = &budget.exchange
                 && x.best_value() < cur_v - 1e-9 * cur_v.abs().max(1.0)
                 && let Some((version, shared)) = x.newer(seen)
+                && {
+                    seen = version;
+                    shared.from != "ls"
+                }
             {
-                seen = version;
                 let mut g = Genome::from_schedule(ev.instance(), &shared.schedule);
                 let v = ev.value(&mut g);
                 if v < cur_v {

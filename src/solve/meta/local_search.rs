@@ -98,23 +98,16 @@ pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget)
         load[d] += inst.ptime(t, d);
         on[d].push(t);
     }
-    let finish = |load: &[f64], on: &[Vec<usize>], d: usize| -> f64 {
-        if on[d].is_empty() {
-            0.0
-        } else {
-            avail[d] + load[d]
-        }
-    };
     loop {
         let (c, cmax) = (0..m)
-            .map(|d| (d, finish(&load, &on, d)))
+            .map(|d| (d, finish_of(&on, &load, &avail, d)))
             .fold((0, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
         if budget.exhausted() {
             return cmax;
         }
         let eps = 1e-12 * cmax.abs().max(1.0);
         // Best move off the critical device: (resulting max of the two devices, task, to).
-        let mut best: Option<(f64, usize, usize, Option<usize>)> = None;
+        let mut best: Option<Step> = None;
         for &t in &on[c] {
             let ptc = inst.ptime(t, c);
             let new_c = if on[c].len() == 1 {
@@ -192,12 +185,27 @@ pub fn improve_loads(inst: &Instance, device: &mut [usize], budget: &mut Budget)
     }
 }
 
+/// A move of a task to a device, or a swap with a task there: (value that ranks it, task, to,
+/// swapped task).
+type Step = (f64, usize, usize, Option<usize>);
+
+/// When device `d` finishes its tasks back to back: 0 when it has none.
+#[inline]
+fn finish_of(on: &[Vec<usize>], load: &[f64], avail: &[f64], d: usize) -> f64 {
+    if on[d].is_empty() {
+        0.0
+    } else {
+        avail[d] + load[d]
+    }
+}
+
 /// A move or swap that lowers the later finish of two devices, neither of them the critical
 /// one (found none): the finish times, sorted from the latest, then fall lexicographically, so
 /// the makespan does not rise and the search cannot cycle. It makes room below the makespan for
 /// the critical device's tasks. Devices are taken from the second latest finish down; moves to
 /// any device first (the best one for that device), then swaps with a device finishing earlier,
-/// from the earliest (the first that fits). Returns (new later finish, task, to, swapped task).
+/// from the earliest (the first that fits). The step is ranked by the receiving device's new
+/// finish.
 fn balance_step(
     inst: &Instance,
     on: &[Vec<usize>],
@@ -205,22 +213,16 @@ fn balance_step(
     avail: &[f64],
     cap: &[f64],
     budget: &mut Budget,
-) -> Option<(f64, usize, usize, Option<usize>)> {
+) -> Option<Step> {
     let m = load.len();
-    let finish = |d: usize| {
-        if on[d].is_empty() {
-            0.0
-        } else {
-            avail[d] + load[d]
-        }
-    };
+    let finish = |d: usize| finish_of(on, load, avail, d);
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| finish(b).total_cmp(&finish(a)).then(a.cmp(&b)));
     let cmax = finish(order[0]);
     let eps = 1e-12 * cmax.abs().max(1.0);
     for (i, &a) in order.iter().enumerate().skip(1) {
         let fa = finish(a);
-        let mut best: Option<(f64, usize, usize, Option<usize>)> = None;
+        let mut best: Option<Step> = None;
         for &t in &on[a] {
             for &b in inst.eligible(t) {
                 if b == a {

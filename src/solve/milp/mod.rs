@@ -575,16 +575,19 @@ impl Milp {
                     }
                 }
             }));
-            // Rebuilding the model for a schedule's column values costs what the first build
-            // did: not on models that took over 0.2 s, and at most every 20 builds' time.
+        }
+        // Rebuilding the model for a schedule's column values costs what the first build did:
+        // not on models that took over 0.2 s, and at most every 20 builds' time.
+        if let Some(x) = &options.exchange
+            && build_seconds <= 0.2
+        {
             let mut seen = 0;
             let mut last: Option<Instant> = None;
             let every = (20.0 * build_seconds).max(0.2);
             let (shared, plan) = (&shared, &plan);
             hooks.external = Some(Box::new(move |primal| {
                 let tol = 1e-9 * primal.abs().max(1.0);
-                if build_seconds > 0.2
-                    || x.best_value() >= primal - tol
+                if x.best_value() >= primal - tol
                     || last.is_some_and(|l| l.elapsed().as_secs_f64() < every)
                 {
                     return None;
@@ -595,10 +598,13 @@ impl Milp {
                     return None;
                 }
                 last = Some(Instant::now());
-                let columns = self.build(inst, plan, Some(&found.schedule));
+                let built = self.build(inst, plan, Some(&found.schedule));
+                if !built.warm_usable {
+                    return None;
+                }
                 let (given, taken) = shared.get();
                 shared.set((given, taken + 1));
-                columns.warm_usable.then_some(columns.columns.warm)
+                Some(built.columns.warm)
             }));
         }
         engine::set_hooks(&mut hmodel, &mut hooks);

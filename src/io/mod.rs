@@ -7,6 +7,7 @@
 pub mod dax;
 pub mod etc;
 pub mod gavel;
+mod json;
 pub mod orlib_gap;
 pub mod orlib_wt;
 pub mod psplib;
@@ -114,9 +115,7 @@ pub fn parse_instance_data(
         });
     }
     let parsed = match format {
-        InstanceFormat::Json => {
-            serde_json::from_str::<InstanceData>(text).map_err(|e| e.to_string())
-        }
+        InstanceFormat::Json => json::parse(text).map_err(|e| e.to_string()),
         InstanceFormat::Toml => toml::from_str::<InstanceData>(text).map_err(|e| e.to_string()),
     };
     parsed.map_err(|message| Error::Parse {

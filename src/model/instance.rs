@@ -1,11 +1,12 @@
+use super::check::{check_device, check_task};
 use super::classes::{Keys, device_classes, eligible_time, time_on};
 use super::graph::{precedence, topological_order};
 use super::network::{self, Network, Transfers};
 use super::resources::Resources;
 use super::{Device, InstanceData, Objective, Task};
 use crate::error::{Error, ValidationReport};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
 
 /// A validated instance in dense form: what every solver takes.
 ///
@@ -63,29 +64,6 @@ pub struct Instance {
     pub(super) transfers: Option<Box<Transfers>>,
 }
 
-fn check_number(
-    report: &mut ValidationReport,
-    what: &str,
-    field: &str,
-    value: f64,
-    min: Option<f64>,
-    strictly: bool,
-) {
-    if !value.is_finite() {
-        report.push(format!(
-            "{what}: {field} must be a finite number, got {value}"
-        ));
-        return;
-    }
-    if let Some(lo) = min {
-        if strictly && value <= lo {
-            report.push(format!("{what}: {field} must be > {lo}, got {value}"));
-        } else if !strictly && value < lo {
-            report.push(format!("{what}: {field} must be ≥ {lo}, got {value}"));
-        }
-    }
-}
-
 impl Instance {
     /// Validate `data` and build the dense instance.
     ///
@@ -122,58 +100,12 @@ impl Instance {
         // Devices.
         let mut device_index = FxHashMap::default();
         for (d, dev) in devices.iter().enumerate() {
-            let what = format!("device '{}'", dev.id);
             if dev.id.trim().is_empty() {
                 report.push(format!("device #{} has an empty id", d + 1));
             } else if device_index.insert(dev.id.clone(), d).is_some() {
                 report.push(format!("device id '{}' is used more than once", dev.id));
             }
-            if dev.kind.as_deref().is_some_and(|k| k.trim().is_empty()) {
-                report.push(format!("{what}: kind is empty"));
-            }
-            check_number(&mut report, &what, "speed", dev.speed, Some(0.0), true);
-            if let Some(mem) = dev.memory {
-                check_number(&mut report, &what, "memory", mem, Some(0.0), false);
-            }
-            check_number(
-                &mut report,
-                &what,
-                "cost_rate",
-                dev.cost_rate,
-                Some(0.0),
-                false,
-            );
-            if let Some(cap) = dev.capacity {
-                check_number(&mut report, &what, "capacity", cap, Some(0.0), false);
-            }
-            check_number(
-                &mut report,
-                &what,
-                "available_from",
-                dev.available_from,
-                Some(0.0),
-                false,
-            );
-            if let Some(resources) = &dev.resources {
-                if resources.is_empty() {
-                    report.push(format!(
-                        "{what}: `resources` is empty (leave it out for a device that runs one task at a time)"
-                    ));
-                }
-                for (name, &cap) in resources {
-                    if name.trim().is_empty() {
-                        report.push(format!("{what}: a resource has an empty name"));
-                    }
-                    check_number(
-                        &mut report,
-                        &what,
-                        &format!("resources['{name}']"),
-                        cap,
-                        Some(0.0),
-                        true,
-                    );
-                }
-            }
+            check_device(&mut report, dev);
         }
 
         // Tasks.
@@ -187,72 +119,17 @@ impl Instance {
                 report.push(format!("task id '{}' is used more than once", task.id));
             }
         }
-        for task in &tasks {
-            let what = format!("task '{}'", task.id);
-            if let Some(w) = task.work {
-                check_number(&mut report, &what, "work", w, Some(0.0), false);
+        for (problems, named_here) in in_chunks(&tasks, |chunk| {
+            let mut report = ValidationReport::default();
+            let mut named = vec![false; devices.len()];
+            for task in chunk {
+                check_task(&mut report, task, &keys, &mut named, &task_index);
             }
-            match &task.times {
-                None if task.work.is_none() => report.push(format!(
-                    "{what}: needs `work` or `times` (neither is given)"
-                )),
-                Some(times) => {
-                    if times.is_empty() && task.work.is_none() {
-                        report.push(format!("{what}: `times` is empty and there is no `work`"));
-                    }
-                    check_keyed(&mut report, &what, "times", times, &keys, &mut named, true);
-                }
-                None => {}
-            }
-            if let Some(costs) = &task.costs {
-                check_keyed(&mut report, &what, "costs", costs, &keys, &mut named, false);
-            }
-            check_number(&mut report, &what, "memory", task.memory, Some(0.0), false);
-            check_number(&mut report, &what, "weight", task.weight, Some(0.0), false);
-            check_number(
-                &mut report,
-                &what,
-                "release",
-                task.release,
-                Some(0.0),
-                false,
-            );
-            if let Some(due) = task.due {
-                check_number(&mut report, &what, "due", due, None, false);
-            }
-            for (name, &amount) in &task.demand {
-                if name.trim().is_empty() {
-                    report.push(format!("{what}: a demand has an empty resource name"));
-                }
-                check_number(
-                    &mut report,
-                    &what,
-                    &format!("demand['{name}']"),
-                    amount,
-                    Some(0.0),
-                    false,
-                );
-            }
-            if task.user.as_ref().is_some_and(|u| u.trim().is_empty()) {
-                report.push(format!("{what}: `user` is empty"));
-            }
-            for p in &task.after {
-                let pid = &p.task;
-                if pid == &task.id {
-                    report.push(format!("{what}: lists itself in `after`"));
-                } else if !task_index.contains_key(pid) {
-                    report.push(format!("{what}: unknown predecessor '{pid}' in `after`"));
-                }
-                if let Some(x) = p.data {
-                    check_number(
-                        &mut report,
-                        &format!("{what}: `after` entry '{pid}'"),
-                        "data",
-                        x,
-                        Some(0.0),
-                        false,
-                    );
-                }
+            (report.problems, named)
+        }) {
+            report.problems.extend(problems);
+            for (n, here) in named.iter_mut().zip(named_here) {
+                *n |= here;
             }
         }
         if let Some(net) = &network {
@@ -305,60 +182,90 @@ impl Instance {
         )?;
         let mut ptime = vec![f64::INFINITY; n * classes];
         let mut cost = vec![f64::INFINITY; n * classes];
-        let mut eligible: Vec<Vec<usize>> = Vec::new();
-        let mut eligible_classes: Vec<Vec<usize>> = Vec::new();
-        let mut eligible_of = vec![0; n];
-        let mut pattern_index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
-        let (mut times, mut costs) = (keys.values(), keys.values());
-        for (t, task) in tasks.iter().enumerate() {
-            let mut pattern = Vec::new();
-            if let Some(map) = &task.times {
-                times.load(&keys, map);
-            }
-            if let Some(map) = &task.costs {
-                costs.load(&keys, map);
-            }
-            for (c, &d) in class_device.iter().enumerate() {
-                let dev = &devices[d];
-                let named = task.times.as_ref().and_then(|_| times.get(&keys, d));
-                if let Ok(p) = eligible_time(task, t, dev, d, &resources, named) {
-                    ptime[t * classes + c] = p;
-                    cost[t * classes + c] = task
-                        .costs
-                        .as_ref()
-                        .and_then(|_| costs.get(&keys, d))
-                        .unwrap_or(dev.cost_rate * p);
-                    pattern.push(c);
+        // A chunk of tasks (the first is task `first`) fills its rows of the tables and returns
+        // its distinct patterns (the classes a task may run on) and, per task, the index of its
+        // pattern among them or why it may run nowhere.
+        let table = |first: usize, chunk: &[Task], ptime: &mut [f64], cost: &mut [f64]| {
+            let (mut times, mut costs) = (keys.values(), keys.values());
+            let mut patterns: Vec<Vec<usize>> = Vec::new();
+            let mut index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
+            let mut of = Vec::with_capacity(chunk.len());
+            for (i, task) in chunk.iter().enumerate() {
+                let t = first + i;
+                if let Some(map) = &task.times {
+                    times.load(&keys, map);
                 }
-            }
-            if pattern.is_empty() {
-                match resources.unholdable(t, &devices) {
-                    Some(why) => report.push(format!("task '{}' {why}", task.id)),
-                    None => {
-                        let reasons: Vec<String> = devices
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(d, dev)| time_on(task, t, dev, d, &resources).err())
-                            .collect();
-                        report.push(format!(
-                            "task '{}' has no eligible device: {}",
-                            task.id,
-                            reasons.join("; ")
-                        ))
+                if let Some(map) = &task.costs {
+                    costs.load(&keys, map);
+                }
+                let mut pattern = Vec::new();
+                for (c, &d) in class_device.iter().enumerate() {
+                    let dev = &devices[d];
+                    let named = task.times.as_ref().and_then(|_| times.get(&keys, d));
+                    if let Ok(p) = eligible_time(task, t, dev, d, &resources, named) {
+                        ptime[i * classes + c] = p;
+                        cost[i * classes + c] = task
+                            .costs
+                            .as_ref()
+                            .and_then(|_| costs.get(&keys, d))
+                            .unwrap_or(dev.cost_rate * p);
+                        pattern.push(c);
                     }
                 }
-                continue;
+                of.push(if pattern.is_empty() {
+                    Err(no_eligible_device(task, t, &devices, &resources))
+                } else {
+                    let next = patterns.len();
+                    Ok(*index.entry(pattern).or_insert_with_key(|pattern| {
+                        patterns.push(pattern.clone());
+                        next
+                    }))
+                });
             }
-            let next = eligible.len();
-            eligible_of[t] = *pattern_index.entry(pattern).or_insert_with_key(|pattern| {
-                eligible.push(
-                    (0..m)
-                        .filter(|&d| pattern.binary_search(&class_of[d]).is_ok())
-                        .collect(),
-                );
-                eligible_classes.push(pattern.clone());
-                next
-            });
+            (patterns, of)
+        };
+        let len = chunk_len(n);
+        let chunks: Vec<ChunkPatterns> = if len >= n {
+            vec![table(0, &tasks, &mut ptime, &mut cost)]
+        } else {
+            ptime
+                .par_chunks_mut(len * classes)
+                .zip(cost.par_chunks_mut(len * classes))
+                .zip(tasks.par_chunks(len))
+                .enumerate()
+                .map(|(k, ((ptime, cost), chunk))| table(k * len, chunk, ptime, cost))
+                .collect()
+        };
+        // The chunks' patterns numbered in the order tasks first use them, as in one pass.
+        let mut eligible: Vec<Vec<usize>> = Vec::new();
+        let mut eligible_classes: Vec<Vec<usize>> = Vec::new();
+        let mut eligible_of = Vec::with_capacity(n);
+        let mut pattern_index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
+        for (patterns, of) in chunks {
+            let global: Vec<usize> = patterns
+                .into_iter()
+                .map(|pattern| {
+                    let next = eligible.len();
+                    *pattern_index.entry(pattern).or_insert_with_key(|pattern| {
+                        eligible.push(
+                            (0..m)
+                                .filter(|&d| pattern.binary_search(&class_of[d]).is_ok())
+                                .collect(),
+                        );
+                        eligible_classes.push(pattern.clone());
+                        next
+                    })
+                })
+                .collect();
+            for pattern in of {
+                match pattern {
+                    Ok(p) => eligible_of.push(global[p]),
+                    Err(problem) => {
+                        report.push(problem);
+                        eligible_of.push(0);
+                    }
+                }
+            }
         }
         if !report.is_empty() {
             return Err(Error::Invalid { path: None, report });
@@ -670,28 +577,47 @@ impl Instance {
     }
 }
 
-/// Check a `times` or `costs` map: every key names a device id or kind (noting the devices
-/// named by id), every value is finite (and ≥ 0 when `non_negative`).
-fn check_keyed(
-    report: &mut ValidationReport,
-    what: &str,
-    field: &str,
-    map: &BTreeMap<String, f64>,
-    keys: &Keys,
-    named: &mut [bool],
-    non_negative: bool,
-) {
-    for (key, &v) in map {
-        match keys.lookup(key) {
-            Some(Some(d)) => named[d] = true,
-            Some(None) => {}
-            None => report.push(format!(
-                "{what}: `{field}` key '{key}' matches no device id or kind"
-            )),
-        }
-        if !v.is_finite() || (non_negative && v < 0.0) {
-            let min = if non_negative { Some(0.0) } else { None };
-            check_number(report, what, &format!("{field}['{key}']"), v, min, false);
+/// A chunk's distinct eligibility patterns, and per task the index of its pattern among them
+/// or why it may run on no device.
+type ChunkPatterns = (Vec<Vec<usize>>, Vec<Result<usize, String>>);
+
+/// Tasks per chunk when `n` tasks are checked and tabled: all of them below
+/// [`PARALLEL_TASKS`], else enough chunks to keep every thread busy.
+fn chunk_len(n: usize) -> usize {
+    if n < PARALLEL_TASKS {
+        n.max(1)
+    } else {
+        (n / (4 * rayon::current_num_threads())).max(256)
+    }
+}
+
+/// Instances with at least this many tasks are checked and tabled on all threads.
+const PARALLEL_TASKS: usize = 2048;
+
+/// `f(chunk)` on consecutive chunks of `items` (in parallel when there are several), in order.
+fn in_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let len = chunk_len(items.len());
+    if len >= items.len() {
+        return vec![f(items)];
+    }
+    items.par_chunks(len).map(&f).collect()
+}
+
+/// Why task `t` may run on no device: a resource no device holds, or each device's reason.
+fn no_eligible_device(task: &Task, t: usize, devices: &[Device], resources: &Resources) -> String {
+    match resources.unholdable(t, devices) {
+        Some(why) => format!("task '{}' {why}", task.id),
+        None => {
+            let reasons: Vec<String> = devices
+                .iter()
+                .enumerate()
+                .filter_map(|(d, dev)| time_on(task, t, dev, d, resources).err())
+                .collect();
+            format!(
+                "task '{}' has no eligible device: {}",
+                task.id,
+                reasons.join("; ")
+            )
         }
     }
 }
@@ -699,6 +625,7 @@ fn check_keyed(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     /// Instance data from JSON (the model's tests share it).
     pub(in crate::model) fn data(json: &str) -> InstanceData {
@@ -788,5 +715,90 @@ pub(super) mod tests {
         ))
         .unwrap();
         assert_eq!(inst.topological_order(), &[1, 2, 0]);
+    }
+
+    /// Above `PARALLEL_TASKS` tasks the checks and the tables run in chunks on all threads:
+    /// problems come in task order, devices named by a task of any chunk get their own class,
+    /// and every row lands in its place, as in one pass.
+    #[test]
+    fn large_instances_are_checked_and_tabled_in_task_order() {
+        let n = 3 * PARALLEL_TASKS;
+        assert!(chunk_len(n) < n, "the test must cover several chunks");
+        // Tasks with a negative weight (caught by the checks) or needing more memory than any
+        // device has (caught while tabling).
+        let data = |negative: &[usize], big: &[usize]| {
+            let device = |id: &str, kind: &str| Device {
+                kind: Some(kind.into()),
+                memory: Some(16.0),
+                ..Device::new(id)
+            };
+            let tasks = (0..n).map(|t| {
+                let mut task = Task::new(format!("t{t}"), 1.0 + t as f64);
+                if t % 3 == 0 {
+                    task.times = Some(BTreeMap::from([("c".to_string(), t as f64)]));
+                }
+                if t == n - 2 {
+                    // Names x1 by id: x0 and x1 are then told apart.
+                    task.times = Some(BTreeMap::from([("x1".to_string(), 5.0)]));
+                }
+                if negative.contains(&t) {
+                    task.weight = -1.0;
+                }
+                if big.contains(&t) {
+                    task.memory = 32.0;
+                }
+                task
+            });
+            InstanceData {
+                devices: vec![
+                    device("g", "gpu"),
+                    device("c", "cpu"),
+                    device("x0", "x"),
+                    device("x1", "x"),
+                ],
+                tasks: tasks.collect(),
+                ..Default::default()
+            }
+        };
+        let inst = Instance::new(data(&[], &[])).unwrap();
+        assert_eq!(inst.num_device_classes(), 4);
+        for t in 0..n {
+            if t == n - 2 {
+                assert_eq!(inst.eligible(t), &[3]);
+                assert_eq!(inst.ptime(t, 3), 5.0);
+            } else if t % 3 == 0 {
+                assert_eq!(inst.eligible(t), &[1], "task {t}");
+                assert_eq!(inst.ptime(t, 1), t as f64);
+            } else {
+                assert_eq!(inst.eligible(t), &[0, 1, 2, 3], "task {t}");
+                assert_eq!(inst.ptime(t, 0), 1.0 + t as f64);
+            }
+        }
+        let ids = |problems: Vec<String>| -> Vec<String> {
+            problems
+                .iter()
+                .map(|p| p.split('\'').nth(1).unwrap().to_string())
+                .collect()
+        };
+        let bad = [n - 1, 1, PARALLEL_TASKS + 7];
+        let in_order = [
+            "t1".to_string(),
+            format!("t{}", PARALLEL_TASKS + 7),
+            format!("t{}", n - 1),
+        ];
+        let Err(Error::Invalid { report, .. }) = Instance::new(data(&bad, &[])) else {
+            panic!("negative weights must be rejected");
+        };
+        assert_eq!(ids(report.problems), in_order);
+        let Err(Error::Invalid { report, .. }) = Instance::new(data(&[], &bad)) else {
+            panic!("tasks that fit no device must be rejected");
+        };
+        assert!(
+            report
+                .problems
+                .iter()
+                .all(|p| p.contains("has no eligible device"))
+        );
+        assert_eq!(ids(report.problems), in_order);
     }
 }

@@ -6,6 +6,7 @@
 //! predecessor/successor lists and a topological order.
 
 mod ccr;
+mod check;
 mod classes;
 mod graph;
 mod instance;

@@ -155,6 +155,11 @@ impl<'a> Timetable<'a> {
         self.tail[d]
     }
 
+    /// Every device's tail (see [`Timetable::device_tail`]), by device index.
+    pub fn device_tails(&self) -> &[f64] {
+        &self.tail
+    }
+
     /// Busy time used on device `d`.
     pub fn device_busy(&self, d: usize) -> f64 {
         self.busy[d]

@@ -17,7 +17,7 @@ pub use fractional::fractional_bound;
 pub use genetic::Genetic;
 pub use local_search::Budget;
 
-use super::greedy::GreedyRule;
+use super::greedy::{GreedyRule, justify};
 use super::{SolveOptions, SolveReport, Solver};
 use crate::error::Error;
 use crate::model::{Instance, Objective};
@@ -60,16 +60,26 @@ pub fn fastest_genome(inst: &Instance) -> Genome {
 
 /// The greedy schedules as genomes (best first), used to seed the metaheuristics, and the best
 /// greedy schedule itself; when every greedy rule fails (capacities), the [`fastest_genome`]
-/// and no schedule.
+/// and no schedule. For the makespan of an instance that is not independent, each rule's
+/// schedule is first justified (forward–backward passes), as `best-greedy` does, so the best
+/// one is at least as good as `best-greedy`'s.
 ///
 /// A genome decodes to a schedule at least as good as the greedy one in most cases, but not
 /// always (the decoder fills gaps in its own way), so the solvers compare their answer with the
 /// best greedy schedule and never return worse.
 pub fn greedy_genomes(inst: &Instance) -> (Vec<Genome>, Option<Schedule>) {
+    let improve = inst.objective() == Objective::Makespan && !inst.is_independent();
     let mut seeds: Vec<(f64, Genome, Schedule)> = GreedyRule::ALL
         .par_iter()
         .filter(|r| r.affordable(inst))
-        .filter_map(|r| r.schedule(inst).ok())
+        .filter_map(|r| {
+            let s = r.schedule(inst).ok()?;
+            Some(if improve {
+                justify(inst, &s).unwrap_or(s)
+            } else {
+                s
+            })
+        })
         .map(|s| (s.value(inst), Genome::from_schedule(inst, &s), s))
         .collect();
     // Stable sort on the value keeps the rule order on ties, whatever the thread count.

@@ -1,17 +1,13 @@
-//! Batch-mode mapping heuristics (Braun et al. 2001): Min-Min, Max-Min, Sufferage.
+//! The batch rules on independent instances (no precedence, every release at or before every
+//! device's availability: the Braun ETC setting), where a task's completion on a device is the
+//! device's tail plus the task's time.
 //!
-//! Each step considers every unmapped task whose predecessors are mapped, computes its earliest
-//! completion on each device through the [`Timetable`], and maps one task. A task's best and
-//! second-best devices are cached: placing a task on device `d` can only delay `d`, so only tasks
-//! whose cached best (or, for Sufferage, second-best) device is `d` are re-evaluated.
+//! Min-Min: the pair (task, device) with the smallest completion is the front of one device's
+//! list of tasks sorted by processing time, so after m sorts (n·m·log n) each step costs O(m):
+//! a comparison of the devices' cached fronts, and a new front for the device just used and for
+//! the devices whose front was the task placed.
 //!
-//! Min-Min without precedence and with every release at or before every device's availability
-//! (the Braun ETC setting) takes a faster path: the pair (task, device) with the smallest
-//! completion is the front of one device's list of tasks sorted by processing time, so after
-//! m sorts (n·m·log n) each step costs O(m).
-//!
-//! Max-Min and Sufferage in that setting take one too ([`independent`]): completions are the
-//! device's tail plus the time, the next task comes from a heap whose keys change in place, and
+//! Max-Min and Sufferage: the next task comes from a heap whose keys change in place, and
 //! placing a task on d re-evaluates only the tasks that watch d (whose cached best — or, for
 //! Sufferage, second-best — device it is). A watcher whose new completion on d is still below
 //! its cached second-best keeps d without a scan: the other devices' completions only grow, so
@@ -19,119 +15,94 @@
 //! task whenever its second-best device grows too, it stays exact). Sufferage re-evaluates
 //! about four times as often; it first recomputes only the task's [`Shortlist`] (its 8 best
 //! devices at its last scan, with the next completion as a lower bound on the others), and
-//! lowers a falling key only when the task reaches the top of the heap. The portfolios leave
-//! both rules out where their n²/m work would take seconds ([`super::BestGreedy::batch_rules_fit`]).
+//! lowers a falling key only when the task reaches the top of the heap.
+//!
+//! When every device is its own class (a task's row of times is by device) and no device has a
+//! capacity, Max-Min's rescans and Sufferage's full scans go through the devices in lanes
+//! ([`lane_least_two`]) written so that the compiler can use vector instructions.
 
-use super::list::no_room;
+use super::{BatchRule, Best, top_two};
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::{Schedule, Timetable};
+use crate::solve::greedy::list::no_room;
 use rayon::prelude::*;
 
-/// Which task a batch heuristic maps next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchRule {
-    /// Smallest earliest completion (ties: lowest task, then device, index).
-    MinMin,
-    /// Largest earliest completion (ties: lowest task index).
-    MaxMin,
-    /// Largest sufferage: second-best minus best completion; a task with one usable device
-    /// suffers infinitely (ties: lowest task index).
-    Sufferage,
+/// Lanes of the dense paths: lane `l` holds devices `l`, `l + LANES`, `l + 2 · LANES`, ….
+const LANES: usize = 8;
+
+/// Whether task `t`'s row of [`Instance::class_ptimes`] is by device and every device is usable
+/// while eligible: every device is its own class (classes are numbered in device order, so
+/// class `d` is device `d`) and no device has a capacity (`capped`). The dense paths need both.
+fn times_by_device(inst: &Instance, capped: bool) -> bool {
+    let dense = !capped && inst.num_device_classes() == inst.num_devices();
+    debug_assert!(!dense || (0..inst.num_devices()).all(|d| inst.device_class(d) == d));
+    dense
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Best {
-    ct: f64,
-    d: usize,
-    ct2: f64,
-    d2: usize,
-}
-
-/// The best and second-best of (device, completion) candidates (ties: the first given).
-fn top_two(candidates: impl Iterator<Item = (usize, f64)>) -> Option<Best> {
-    let mut b = Best {
-        ct: f64::INFINITY,
-        d: usize::MAX,
-        ct2: f64::INFINITY,
-        d2: usize::MAX,
+/// Per lane, the two least completions `tail[d] + row[d]` of its devices, in a loop written
+/// as selects so that the compiler can use vector instructions (on x86-64 it does: `addpd`,
+/// `minpd`, `maxpd`).
+fn lane_least_two(tail: &[f64], row: &[f64]) -> ([f64; LANES], [f64; LANES]) {
+    debug_assert_eq!(tail.len(), row.len());
+    let mut b1 = [f64::INFINITY; LANES];
+    let mut b2 = [f64::INFINITY; LANES];
+    let mut lane = |l: usize, x: f64| {
+        // b2 = min(b2, max(b1, x)), b1 = min(b1, x), written as selects.
+        let hi = if x < b1[l] { b1[l] } else { x };
+        b2[l] = if hi < b2[l] { hi } else { b2[l] };
+        b1[l] = if x < b1[l] { x } else { b1[l] };
     };
-    for (d, ct) in candidates {
-        if ct < b.ct {
-            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
-        } else if ct < b.ct2 {
-            (b.ct2, b.d2) = (ct, d);
+    let (tails, rows) = (tail.chunks_exact(LANES), row.chunks_exact(LANES));
+    let (tail_rest, row_rest) = (tails.remainder(), rows.remainder());
+    for (ta, ro) in tails.zip(rows) {
+        for l in 0..LANES {
+            lane(l, ta[l] + ro[l]);
         }
     }
-    (b.d != usize::MAX).then_some(b)
+    for (l, (ta, ro)) in tail_rest.iter().zip(row_rest).enumerate() {
+        lane(l, ta + ro);
+    }
+    (b1, b2)
 }
 
-fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
-    let inst = tt.instance();
-    top_two(
-        inst.eligible(t)
-            .iter()
-            .filter_map(|&d| tt.completion_from(t, d, ready).map(|ct| (d, ct))),
-    )
-}
-
-/// Map every task with `rule`.
-pub fn schedule(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
-    if inst.is_independent() {
-        return independent(inst, rule);
-    }
-    let n = inst.num_tasks();
-    let mut tt = Timetable::new(inst);
-    let mut ready: Vec<usize> = (0..n).filter(|&t| inst.preds(t).is_empty()).collect();
-    let mut best: Vec<Option<Best>> = vec![None; n];
-    // A task's ready time is fixed once its predecessors are placed.
-    let mut ready_at = vec![0.0; n];
-    for &t in &ready {
-        ready_at[t] = tt.ready_time(t).expect("no predecessors");
-        best[t] = best_of(&tt, t, ready_at[t]);
-    }
-    while tt.num_placed() < n {
-        let mut pick: Option<(usize, f64)> = None; // (position in ready, key)
-        for (i, &t) in ready.iter().enumerate() {
-            let Some(b) = best[t] else {
-                return Err(no_room(inst, t));
-            };
-            let key = match rule {
-                BatchRule::MinMin => b.ct,
-                BatchRule::MaxMin => -b.ct,
-                BatchRule::Sufferage => -(b.ct2 - b.ct),
-            };
-            let better = match pick {
-                None => true,
-                Some((j, k)) => key < k || (key == k && t < ready[j]),
-            };
-            if better {
-                pick = Some((i, key));
-            }
-        }
-        let Some((i, _)) = pick else {
-            return Err(Error::Solve(
-                "no task is ready to map (internal error)".into(),
-            ));
-        };
-        let t = ready.swap_remove(i);
-        let d = best[t].expect("checked above").d;
-        tt.place(t, d)?;
-        for c in ready.iter().copied() {
-            let b = best[c].expect("checked above");
-            if b.d == d || (rule == BatchRule::Sufferage && b.d2 == d) {
-                best[c] = best_of(&tt, c, ready_at[c]);
-            }
-        }
-        for &s in inst.succs(t) {
-            if tt.is_ready(s) {
-                ready.push(s);
-                ready_at[s] = tt.ready_time(s).expect("ready");
-                best[s] = best_of(&tt, s, ready_at[s]);
-            }
+/// [`top_two`] of the completions `tail[d] + row[d]` over all devices `d` (an ineligible device
+/// has an infinite time): the least two of the lanes' least two, then one pass for the devices
+/// that reach them (ties: the lower device, as `top_two` gives them).
+fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<Best> {
+    let (b1, b2) = lane_least_two(tail, row);
+    // The least two of the lanes' values (as a multiset).
+    let (mut ct, mut ct2) = (f64::INFINITY, f64::INFINITY);
+    for x in b1.into_iter().chain(b2) {
+        if x < ct {
+            (ct2, ct) = (ct, x);
+        } else if x < ct2 {
+            ct2 = x;
         }
     }
-    tt.into_schedule()
+    if ct == f64::INFINITY {
+        return None;
+    }
+    // The first device that reaches `ct`, and the first other one that reaches `ct2` (none
+    // when `ct2` is infinite).
+    // The values returned are the devices' own (a lane's −0 and another's +0 compare equal).
+    let (mut d, mut d2) = (usize::MAX, usize::MAX);
+    let wanted = if ct2 == f64::INFINITY { 1 } else { 2 };
+    let mut found = 0;
+    for (e, (ta, ro)) in tail.iter().zip(row).enumerate() {
+        let x = ta + ro;
+        if x == ct && d == usize::MAX {
+            (d, ct) = (e, x);
+            found += 1;
+        } else if x == ct2 && d2 == usize::MAX && wanted == 2 {
+            (d2, ct2) = (e, x);
+            found += 1;
+        }
+        if found == wanted {
+            break;
+        }
+    }
+    Some(Best { ct, d, ct2, d2 })
 }
 
 /// A max-heap of tasks by key (ties: the lower task index first) that can change a task's key
@@ -251,49 +222,102 @@ struct Shortlist {
 /// Task `t`'s best and second-best completions from the devices' tails, and its shortlist
 /// (`capped`: some device has a capacity, so usable devices are those `t` still fits).
 fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best, Shortlist)> {
-    // The SHORT + 1 smallest (completion, device), ascending; devices come in ascending order,
-    // so a device goes after those of equal completion.
-    let mut top = [(f64::INFINITY, usize::MAX); SHORT + 1];
-    let mut len = 0;
     let row = inst.class_ptimes(t);
+    if times_by_device(inst, capped) {
+        return scan_dense(tt.device_tails(), row);
+    }
+    let mut least = Least::default();
     for &d in inst.eligible(t) {
         if capped && !tt.fits_capacity(t, d) {
             continue;
         }
-        let ct = tt.device_tail(d) + row[inst.device_class(d)];
-        if len == SHORT + 1 && ct >= top[SHORT].0 {
-            continue;
+        least.offer(tt.device_tail(d) + row[inst.device_class(d)], d);
+    }
+    least.finish()
+}
+
+/// [`scan`] when every device is its own class (`row` is by device) and none has a capacity:
+/// the (`SHORT` + 1)-th least of the lanes' least two is at or above the (`SHORT` + 1)-th least
+/// completion overall, so only the devices at or below it (at least `SHORT` + 1 of them) are
+/// offered, instead of each device getting an insertion test.
+fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Best, Shortlist)> {
+    const { assert!(2 * LANES > SHORT) };
+    let (b1, b2) = lane_least_two(tail, row);
+    let mut values = [0.0; 2 * LANES];
+    values[..LANES].copy_from_slice(&b1);
+    values[LANES..].copy_from_slice(&b2);
+    values.sort_unstable_by(f64::total_cmp);
+    let cut = values[SHORT];
+    let mut least = Least::default();
+    for (d, (ta, ro)) in tail.iter().zip(row).enumerate() {
+        let ct = ta + ro;
+        // An infinite time: the device is not eligible.
+        if ct <= cut && ct < f64::INFINITY {
+            least.offer(ct, d);
         }
-        let mut i = len.min(SHORT);
+    }
+    least.finish()
+}
+
+/// The `SHORT` + 1 least (completion, device) pairs offered, ascending; devices are offered in
+/// ascending order, so a device goes after those of equal completion.
+struct Least {
+    top: [(f64, usize); SHORT + 1],
+    len: usize,
+}
+
+impl Default for Least {
+    fn default() -> Self {
+        Least {
+            top: [(f64::INFINITY, usize::MAX); SHORT + 1],
+            len: 0,
+        }
+    }
+}
+
+impl Least {
+    #[inline(always)]
+    fn offer(&mut self, ct: f64, d: usize) {
+        let top = &mut self.top;
+        if self.len == SHORT + 1 && ct >= top[SHORT].0 {
+            return;
+        }
+        let mut i = self.len.min(SHORT);
         while i > 0 && ct < top[i - 1].0 {
             top[i] = top[i - 1];
             i -= 1;
         }
         top[i] = (ct, d);
-        len = (len + 1).min(SHORT + 1);
+        self.len = (self.len + 1).min(SHORT + 1);
     }
-    if len == 0 {
-        return None;
+
+    /// The best two and the shortlist; `None` when nothing was offered.
+    fn finish(self) -> Option<(Best, Shortlist)> {
+        let (top, len) = (self.top, self.len);
+        if len == 0 {
+            return None;
+        }
+        let best = Best {
+            ct: top[0].0,
+            d: top[0].1,
+            ct2: top[1].0,
+            d2: top[1].1,
+        };
+        let mut dev = [0u32; SHORT];
+        for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
+            *slot = d as u32;
+        }
+        let short = Shortlist {
+            dev,
+            len: len.min(SHORT) as u8,
+            bound: top[SHORT].0,
+        };
+        Some((best, short))
     }
-    let best = Best {
-        ct: top[0].0,
-        d: top[0].1,
-        ct2: top[1].0,
-        d2: top[1].1,
-    };
-    let mut dev = [0u32; SHORT];
-    for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
-        *slot = d as u32;
-    }
-    let short = Shortlist {
-        dev,
-        len: len.min(SHORT) as u8,
-        bound: top[SHORT].0,
-    };
-    Some((best, short))
 }
 
-/// The best two of `t`'s shortlist, recomputed, when they are provably its best two.
+/// The best two of `t`'s shortlist, recomputed, when they are provably its best two. (Lazily,
+/// from completions kept in the list, measured slower: docs/benchmarks.md.)
 fn recheck(
     inst: &Instance,
     tt: &Timetable,
@@ -302,8 +326,7 @@ fn recheck(
     short: &Shortlist,
 ) -> Option<Best> {
     // `top_two`'s rule (ties to the lower device) spelled out, because the shortlist is in
-    // completion order, not device order: sorting it, or tuple compares, cost Sufferage 10–30 %
-    // on 5000 × 64 (criterion).
+    // completion order, not device order (sorting it, or tuple compares, measured slower).
     let mut b = Best {
         ct: f64::INFINITY,
         d: usize::MAX,
@@ -346,7 +369,7 @@ fn reevaluate(
 
 /// A rule on an independent instance, by its fast path (see the module documentation); the
 /// same choices, ties included, as the general path.
-fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
+pub(super) fn independent(inst: &Instance, rule: BatchRule) -> Result<Schedule, Error> {
     match rule {
         BatchRule::MinMin => min_min_sorted(inst),
         BatchRule::MaxMin => max_min(inst),
@@ -370,13 +393,18 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     let m = inst.num_devices();
     let capped = capped(inst);
     let mut tt = Timetable::new(inst);
+    let dense = times_by_device(inst, capped);
     let top = |tt: &Timetable, t: usize| -> Result<Best, Error> {
-        top_two(
-            inst.eligible(t)
-                .iter()
-                .filter(|&&d| !capped || tt.fits_capacity(t, d))
-                .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
-        )
+        if dense {
+            dense_top_two(tt.device_tails(), inst.class_ptimes(t))
+        } else {
+            top_two(
+                inst.eligible(t)
+                    .iter()
+                    .filter(|&&d| !capped || tt.fits_capacity(t, d))
+                    .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
+            )
+        }
         .ok_or_else(|| no_room(inst, t))
     };
     let mut best: Vec<Best> = Vec::with_capacity(n);
@@ -484,7 +512,10 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
     tt.into_schedule()
 }
 
-fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
+/// Min-Min on an independent instance: per device its tasks sorted by time, and per device the
+/// completion of its first unplaced task; each step takes the least of the devices' (see the
+/// module documentation).
+pub(super) fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
     // Per device, its eligible tasks by processing time (ties: lower index), sorted as
@@ -505,25 +536,30 @@ fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
         .collect();
     let mut front = vec![0usize; m];
     let mut tt = Timetable::new(inst);
+    // Per device, its first task still unplaced (and fitting its capacity) and that task's
+    // completion there: only the device just used and the devices whose first task was just
+    // placed change after a step.
+    let mut head: Vec<Option<(f64, u32)>> = vec![None; m];
+    let first = |tt: &Timetable, d: usize, f: &mut usize| -> Option<(f64, u32)> {
+        let list = &lists[d];
+        // Placed tasks never come back; a task that no longer fits d's capacity never will.
+        while *f < list.len()
+            && (tt.is_placed(list[*f] as usize) || !tt.fits_capacity(list[*f] as usize, d))
+        {
+            *f += 1;
+        }
+        let &t = list.get(*f)?;
+        Some((tt.device_tail(d) + inst.ptime(t as usize, d), t))
+    };
+    for d in 0..m {
+        head[d] = first(&tt, d, &mut front[d]);
+    }
     for _ in 0..n {
-        let mut pick: Option<(f64, usize, usize)> = None; // (completion, task, device)
-        for d in 0..m {
-            let list = &lists[d];
-            let f = &mut front[d];
-            // Placed tasks never come back; a task that no longer fits d's capacity never will.
-            while *f < list.len()
-                && (tt.is_placed(list[*f] as usize) || !tt.fits_capacity(list[*f] as usize, d))
+        let mut pick: Option<(f64, u32, usize)> = None; // (completion, task, device)
+        for (d, h) in head.iter().enumerate() {
+            if let &Some((ct, t)) = h
+                && pick.is_none_or(|(c, pt, pd)| (ct, t, d) < (c, pt, pd))
             {
-                *f += 1;
-            }
-            let Some(&t) = list.get(*f) else { continue };
-            let t = t as usize;
-            let ct = tt.device_tail(d) + inst.ptime(t, d);
-            let better = match pick {
-                None => true,
-                Some((c, pt, pd)) => (ct, t, d) < (c, pt, pd),
-            };
-            if better {
                 pick = Some((ct, t, d));
             }
         }
@@ -533,141 +569,12 @@ fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
                 .expect("a task is unplaced");
             return Err(no_room(inst, t));
         };
-        tt.place(t, d)?;
+        tt.place(t as usize, d)?;
+        for e in 0..m {
+            if e == d || head[e].is_some_and(|(_, h)| h == t) {
+                head[e] = first(&tt, e, &mut front[e]);
+            }
+        }
     }
     tt.into_schedule()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::InstanceData;
-
-    fn etc(rows: &[&[f64]]) -> Instance {
-        let m = rows[0].len();
-        let data = InstanceData {
-            devices: (0..m)
-                .map(|d| crate::Device::new(format!("m{d}")))
-                .collect(),
-            tasks: rows
-                .iter()
-                .enumerate()
-                .map(|(t, r)| crate::Task {
-                    times: Some(
-                        r.iter()
-                            .enumerate()
-                            .map(|(d, &p)| (format!("m{d}"), p))
-                            .collect(),
-                    ),
-                    work: None,
-                    ..crate::Task::new(format!("t{t}"), 0.0)
-                })
-                .collect(),
-            ..Default::default()
-        };
-        Instance::new(data).unwrap()
-    }
-
-    #[test]
-    fn sorted_min_min_equals_general_min_min() {
-        // Deterministic pseudo-random ETC with ties.
-        let mut x: u64 = 12345;
-        let mut rows = Vec::new();
-        for _ in 0..60 {
-            let mut r = Vec::new();
-            for _ in 0..5 {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                r.push(((x >> 33) % 20 + 1) as f64);
-            }
-            rows.push(r);
-        }
-        let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
-        let inst = etc(&refs);
-        assert!(inst.is_independent());
-        let fast = min_min_sorted(&inst).unwrap();
-        // Force the general path by computing it directly.
-        let mut tt = Timetable::new(&inst);
-        let n = inst.num_tasks();
-        while tt.num_placed() < n {
-            let mut pick: Option<(f64, usize, usize)> = None;
-            for t in (0..n).filter(|&t| !tt.is_placed(t)) {
-                let b = best_of(&tt, t, tt.ready_time(t).unwrap()).unwrap();
-                if pick.is_none_or(|p| (b.ct, t, b.d) < p) {
-                    pick = Some((b.ct, t, b.d));
-                }
-            }
-            let (_, t, d) = pick.unwrap();
-            tt.place(t, d).unwrap();
-        }
-        let slow = tt.into_schedule().unwrap();
-        assert_eq!(fast, slow);
-    }
-
-    /// The general path of `schedule` (ready list scan, timetable completions) for any rule.
-    fn general(inst: &Instance, rule: BatchRule) -> Schedule {
-        let n = inst.num_tasks();
-        let mut tt = Timetable::new(inst);
-        while tt.num_placed() < n {
-            let mut pick: Option<(f64, usize, usize)> = None;
-            for t in (0..n).filter(|&t| !tt.is_placed(t)) {
-                let b = best_of(&tt, t, tt.ready_time(t).unwrap()).unwrap();
-                let key = match rule {
-                    BatchRule::MinMin => b.ct,
-                    BatchRule::MaxMin => -b.ct,
-                    BatchRule::Sufferage => -(b.ct2 - b.ct),
-                };
-                if pick.is_none_or(|p| key < p.0) {
-                    pick = Some((key, t, b.d));
-                }
-            }
-            let (_, t, d) = pick.unwrap();
-            tt.place(t, d).unwrap();
-        }
-        tt.into_schedule().unwrap()
-    }
-
-    #[test]
-    fn independent_max_min_and_sufferage_equal_the_general_path() {
-        let mut x: u64 = 987654321;
-        // More devices than a shortlist holds (and many ties) exercise its bound.
-        for (n, m, range) in [
-            (60, 5, 20),
-            (200, 8, 1000),
-            (120, 16, 3),
-            (300, 24, 50),
-            (150, 40, 4),
-        ] {
-            let mut rows = Vec::new();
-            for _ in 0..n {
-                let mut r = Vec::new();
-                for _ in 0..m {
-                    x = x
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    r.push(((x >> 33) % range + 1) as f64);
-                }
-                rows.push(r);
-            }
-            let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
-            let inst = etc(&refs);
-            for rule in [BatchRule::MaxMin, BatchRule::Sufferage] {
-                let fast = independent(&inst, rule).unwrap();
-                assert_eq!(fast, general(&inst, rule), "{rule:?} {n}x{m}");
-            }
-        }
-    }
-
-    #[test]
-    fn min_min_max_min_sufferage_small_example() {
-        let inst = etc(&[&[2.0, 4.0], &[3.0, 9.0], &[8.0, 5.0]]);
-        let mm = schedule(&inst, BatchRule::MinMin).unwrap();
-        assert_eq!(mm.value(&inst), 5.0);
-        let xm = schedule(&inst, BatchRule::MaxMin).unwrap();
-        assert!(xm.violations(&inst).is_empty());
-        let sf = schedule(&inst, BatchRule::Sufferage).unwrap();
-        assert!(sf.violations(&inst).is_empty());
-        assert_eq!(sf.value(&inst), 5.0);
-    }
 }

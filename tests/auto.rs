@@ -242,3 +242,28 @@ fn a_large_independent_instance_keeps_the_time_limit() {
     assert!(message.contains("not built"), "{message}");
     assert!(r.schedule.unwrap().violations(&inst).is_empty());
 }
+
+/// A task graph whose best greedy schedule meets the load bound (131 on two processors) is
+/// proven optimal at once: neither the local search nor the MILP's warm-start search runs on
+/// (they took 1 s before the bound knew the load).
+#[test]
+fn a_greedy_schedule_at_the_load_bound_is_proven_at_once() {
+    let inst = hetsched::io::read_instance("instances/stg/rand0000-p2.json").unwrap();
+    let trivial = hetsched::solve::meta::makespan_lower_bound(&inst);
+    assert_eq!(trivial, 131.0);
+    for solver in [
+        Box::new(Auto::default()) as Box<dyn Solver>,
+        Box::new(hetsched::solve::milp::Milp::default()),
+    ] {
+        let started = Instant::now();
+        let r = solver.solve(&inst, &timed(10)).unwrap();
+        let took = started.elapsed();
+        assert_eq!(r.status, Status::Optimal, "{}", solver.name());
+        assert_eq!(r.value, Some(131.0));
+        assert!(
+            took < Duration::from_millis(500),
+            "{}: {took:?}",
+            solver.name()
+        );
+    }
+}

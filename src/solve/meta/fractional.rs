@@ -3,6 +3,7 @@
 //! round and no model, so that instances too large for a MILP still get a bound better than the
 //! longest task.
 
+use super::makespan_lower_bound;
 use crate::model::Instance;
 use std::time::Instant;
 
@@ -10,8 +11,10 @@ use std::time::Instant;
 /// across devices (and precedence, releases and transfers are dropped).
 ///
 /// For device weights λ ≥ 0 summing to 1, every schedule's makespan C satisfies
-/// C ≥ Σ_d λ_d (a_d + load_d) ≥ Σ_d λ_d a_d + Σ_t min_d λ_d p(t, d), with a_d the device's
-/// availability and load_d the time it works; the best λ gives the LP relaxation's value. The
+/// C ≥ Σ_d λ_d (a_d + load_d) ≥ Σ_d λ_d a_d + Σ_t min_d λ_d p(t, d), with load_d the time
+/// device d works and a_d its availability capped at [`makespan_lower_bound`] (a device that
+/// gets no task does not hold the makespan back to its availability, but C is at least that
+/// bound); the best λ gives the LP relaxation's value. The
 /// weights start uniform and follow exponentiated supergradient ascent (a device's
 /// supergradient is its load under the current weights' choices) for at most `rounds` rounds
 /// or until `deadline`; the largest value seen is returned, each being a valid bound.
@@ -24,7 +27,10 @@ pub fn fractional_bound(inst: &Instance, rounds: usize, deadline: Option<Instant
     }
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    let available: Vec<f64> = (0..m).map(|d| inst.device(d).available_from).collect();
+    let floor = makespan_lower_bound(inst);
+    let available: Vec<f64> = (0..m)
+        .map(|d| inst.device(d).available_from.min(floor))
+        .collect();
     let mut weight = vec![1.0 / m as f64; m];
     let mut load = vec![0.0; m];
     let mut best = f64::NEG_INFINITY;
@@ -73,18 +79,20 @@ mod tests {
     use super::*;
     use crate::model::InstanceData;
 
-    /// Brute force: the least makespan over every assignment (tasks on a device in any order).
+    /// Brute force: the least makespan over every assignment (tasks on a device in any order;
+    /// a device that gets no task does not count).
     fn optimum(p: &[Vec<f64>], available: &[f64]) -> f64 {
         let (n, m) = (p.len(), available.len());
         let mut best = f64::INFINITY;
         for code in 0..m.pow(n as u32) {
-            let mut load = available.to_vec();
+            let mut end = vec![None; m];
             let mut c = code;
             for row in p {
-                load[c % m] += row[c % m];
+                let d = c % m;
+                end[d] = Some(end[d].unwrap_or(available[d]) + row[d]);
                 c /= m;
             }
-            best = best.min(load.iter().copied().fold(0.0, f64::max));
+            best = best.min(end.iter().flatten().copied().fold(0.0, f64::max));
         }
         best
     }
@@ -103,7 +111,17 @@ mod tests {
             let p: Vec<Vec<f64>> = (0..n)
                 .map(|_| (0..m).map(|_| 1.0 + next(20) as f64).collect())
                 .collect();
-            let available: Vec<f64> = (0..m).map(|_| next(3) as f64).collect();
+            // Sometimes a device free only late, which the best schedule leaves unused.
+            let late = next(4) == 0;
+            let available: Vec<f64> = (0..m)
+                .map(|d| {
+                    if late && d == 0 {
+                        500.0
+                    } else {
+                        next(3) as f64
+                    }
+                })
+                .collect();
             let json = serde_json::json!({
                 "devices": (0..m).map(|d| serde_json::json!({"id": format!("d{d}"), "available_from": available[d]})).collect::<Vec<_>>(),
                 "tasks": p.iter().enumerate().map(|(t, row)| serde_json::json!({
@@ -119,9 +137,10 @@ mod tests {
                 bound <= best + 1e-9,
                 "case {case}: bound {bound} above the optimum {best}"
             );
-            // At least the bound of uniform weights: the mean availability plus the cheapest
-            // times shared out.
-            let uniform = (available.iter().sum::<f64>()
+            // At least the bound of uniform weights: the mean availability (capped at the
+            // trivial bound) plus the cheapest times shared out.
+            let floor = makespan_lower_bound(&inst);
+            let uniform = (available.iter().map(|a| a.min(floor)).sum::<f64>()
                 + p.iter()
                     .map(|r| r.iter().copied().fold(f64::INFINITY, f64::min))
                     .sum::<f64>())

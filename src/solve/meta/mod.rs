@@ -192,7 +192,10 @@ pub(crate) fn trivial_lower_bound(inst: &Instance) -> f64 {
 /// the energy bound, per resource, available_from + Σ demand · time / capacity (an exclusive task
 /// or a device that runs one task at a time counts the whole capacity); with several shared
 /// devices, per resource, the earliest availability + Σ over tasks of the least demand · time
-/// over their devices / the total capacity.
+/// over their devices / the total capacity; with several devices that run one task at a time,
+/// the load bound: the least H at which the devices, each from its availability, have room for
+/// Σ over tasks of the fastest time. Rounded up when every time, release and availability is a
+/// whole number and nothing is transferred.
 pub fn makespan_lower_bound(inst: &Instance) -> f64 {
     let n = inst.num_tasks();
     let mut head = vec![0.0_f64; n];
@@ -227,7 +230,21 @@ pub fn makespan_lower_bound(inst: &Instance) -> f64 {
         } else {
             bound = bound.max(from + (0..n).map(|t| inst.ptime(t, 0)).sum::<f64>());
         }
-    } else if inst.has_sharing() {
+    } else if !inst.has_sharing() {
+        // The least H with Σ_d (H − available_d)⁺ ≥ the fastest times' sum: with the k earliest
+        // devices working, H = (work + their availabilities) / k, valid when H is at least the
+        // k-th availability.
+        let work: f64 = (0..n).map(|t| inst.min_ptime(t)).sum();
+        let mut available: Vec<f64> = inst.devices().iter().map(|d| d.available_from).collect();
+        available.sort_unstable_by(f64::total_cmp);
+        let mut before = 0.0;
+        let mut load = f64::INFINITY;
+        for (k, &a) in available.iter().enumerate() {
+            before += a;
+            load = load.min(((work + before) / (k + 1) as f64).max(a));
+        }
+        bound = bound.max(load);
+    } else {
         // Several devices: per resource, the least energy each task needs anywhere (demand ·
         // time, or the whole capacity where it runs alone) fits in the total capacity.
         let m = inst.num_devices();
@@ -254,7 +271,27 @@ pub fn makespan_lower_bound(inst: &Instance) -> f64 {
             }
         }
     }
+    // With whole-number times, releases and availabilities and no transfers, some best schedule
+    // starts every task at a whole number (shift each task left as far as it goes), so the
+    // makespan is a whole number too.
+    if integral(inst) {
+        bound = (bound - 1e-9 * bound.abs().max(1.0)).ceil().max(0.0);
+    }
     bound
+}
+
+/// Whether every time, release and availability of `inst` is a whole number and no dependency
+/// carries a transfer.
+fn integral(inst: &Instance) -> bool {
+    let whole = |x: f64| x.fract() == 0.0;
+    !inst.has_transfers()
+        && inst.devices().iter().all(|d| whole(d.available_from))
+        && inst.tasks().iter().all(|t| whole(t.release))
+        && (0..inst.num_tasks()).all(|t| {
+            inst.class_ptimes(t)
+                .iter()
+                .all(|&p| !p.is_finite() || whole(p))
+        })
 }
 
 fn deadline(started: Instant, limit: Option<Duration>) -> Option<Instant> {
@@ -583,5 +620,55 @@ impl Solver for IteratedLocalSearch {
             }
         ));
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Device, InstanceData, Task};
+
+    /// On devices that run one task at a time, no device works before its availability nor past
+    /// the makespan: the fastest times shared out are a bound, here above the critical path.
+    #[test]
+    fn load_bound_on_devices_that_run_one_task_at_a_time() {
+        let mut fast = Device::new("fast");
+        fast.speed = 2.0;
+        fast.available_from = 1.0;
+        let mut late = Device::new("late");
+        late.available_from = 3.0;
+        let data = InstanceData {
+            devices: vec![fast, late],
+            tasks: (0..6).map(|t| Task::new(format!("t{t}"), 4.0)).collect(),
+            ..Default::default()
+        };
+        let inst = Instance::new(data).unwrap();
+        // Six tasks of 2 at best (12 in all), devices free at 1 and 3: (12 + 1 + 3) / 2 = 8 (the
+        // best schedule ends at 11: five tasks on the fast device, one on the late one).
+        assert_eq!(makespan_lower_bound(&inst), 8.0);
+        // Seven tasks: (14 + 4) / 2 = 9; with a half-unit task, 17.5 / 2 = 8.75, not rounded up.
+        let mut data = inst.to_data();
+        data.tasks.push(Task::new("t6", 4.0));
+        assert_eq!(
+            makespan_lower_bound(&Instance::new(data.clone()).unwrap()),
+            9.0
+        );
+        data.tasks[6].work = Some(3.0);
+        assert_eq!(
+            makespan_lower_bound(&Instance::new(data.clone()).unwrap()),
+            8.75
+        );
+        // Three tasks of 5 on two processors: 7.5, rounded up to 8; with one of 5.5, 7.75.
+        let mut data = InstanceData {
+            devices: vec![Device::new("a"), Device::new("b")],
+            tasks: (0..3).map(|t| Task::new(format!("t{t}"), 5.0)).collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            makespan_lower_bound(&Instance::new(data.clone()).unwrap()),
+            8.0
+        );
+        data.tasks[0].work = Some(5.5);
+        assert_eq!(makespan_lower_bound(&Instance::new(data).unwrap()), 7.75);
     }
 }

@@ -159,39 +159,43 @@ mod tests {
 
     #[test]
     fn sorted_min_min_equals_general_min_min() {
-        // Deterministic pseudo-random ETC with ties.
+        // Deterministic pseudo-random ETC with ties, then the same with some ineligible pairs
+        // and device capacities that bind (a device's front then skips tasks that no longer
+        // fit it).
         let mut x: u64 = 12345;
         let mut rows = Vec::new();
-        for _ in 0..60 {
+        for t in 0..60 {
             let mut r = Vec::new();
-            for _ in 0..5 {
+            for d in 0..5 {
                 x = x
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                r.push(((x >> 33) % 20 + 1) as f64);
+                r.push(if d > 0 && (t + d) % 7 == 0 {
+                    f64::INFINITY
+                } else {
+                    ((x >> 33) % 20 + 1) as f64
+                });
             }
             rows.push(r);
         }
         let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
-        let inst = etc(&refs);
-        assert!(inst.is_independent());
-        let fast = min_min_sorted(&inst).unwrap();
-        // Force the general path by computing it directly.
-        let mut tt = Timetable::new(&inst);
-        let n = inst.num_tasks();
-        while tt.num_placed() < n {
-            let mut pick: Option<(f64, usize, usize)> = None;
-            for t in (0..n).filter(|&t| !tt.is_placed(t)) {
-                let b = best_of(&tt, t, tt.ready_time(t).unwrap()).unwrap();
-                if pick.is_none_or(|p| (b.ct, t, b.d) < p) {
-                    pick = Some((b.ct, t, b.d));
-                }
-            }
-            let (_, t, d) = pick.unwrap();
-            tt.place(t, d).unwrap();
+        let plain = etc(&refs);
+        let mut data = plain.to_data();
+        for (d, dev) in data.devices.iter_mut().enumerate() {
+            dev.capacity = Some(if d == 0 { 1000.0 } else { 40.0 });
         }
-        let slow = tt.into_schedule().unwrap();
-        assert_eq!(fast, slow);
+        let capped = Instance::new(data).unwrap();
+        let mut schedules = Vec::new();
+        for inst in [plain, capped] {
+            assert!(inst.is_independent());
+            let fast = min_min_sorted(&inst).unwrap();
+            assert_eq!(fast, general(&inst, BatchRule::MinMin));
+            schedules.push(fast);
+        }
+        assert_ne!(
+            schedules[0], schedules[1],
+            "the capacities must change the mapping"
+        );
     }
 
     /// The general path of `schedule` (ready list scan, timetable completions) for any rule.

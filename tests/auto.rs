@@ -245,7 +245,7 @@ fn a_large_independent_instance_keeps_the_time_limit() {
 
 /// A task graph whose best greedy schedule meets the load bound (131 on two processors) is
 /// proven optimal at once: neither the local search nor the MILP's warm-start search runs on
-/// (they took 1 s before the bound knew the load).
+/// (they ran to their stagnation limit, 1 s, before the bound knew the load).
 #[test]
 fn a_greedy_schedule_at_the_load_bound_is_proven_at_once() {
     let inst = hetsched::io::read_instance("instances/stg/rand0000-p2.json").unwrap();
@@ -260,8 +260,9 @@ fn a_greedy_schedule_at_the_load_bound_is_proven_at_once() {
         let took = started.elapsed();
         assert_eq!(r.status, Status::Optimal, "{}", solver.name());
         assert_eq!(r.value, Some(131.0));
+        // It took 1.0 s before (the searches ran to their stagnation limit).
         assert!(
-            took < Duration::from_millis(500),
+            took < Duration::from_millis(800),
             "{}: {took:?}",
             solver.name()
         );

@@ -18,10 +18,10 @@ fn braun() -> Instance {
     Instance::new(etc::read(&path, Some(16)).unwrap()).unwrap()
 }
 
-/// A good schedule: the local search's after 2 s.
-fn good(inst: &Instance) -> Schedule {
+/// A good schedule: the local search's after `seconds`.
+fn good(inst: &Instance, seconds: u64) -> Schedule {
     let options = SolveOptions {
-        time_limit: Some(Duration::from_secs(2)),
+        time_limit: Some(Duration::from_secs(seconds)),
         threads: Some(1),
         ..Default::default()
     };
@@ -52,7 +52,7 @@ fn one_round() -> IteratedLocalSearch {
 #[test]
 fn the_local_search_goes_on_from_a_better_shared_schedule() {
     let inst = braun();
-    let good = good(&inst);
+    let good = good(&inst, 2);
     let target = good.value(&inst);
     let options = SolveOptions {
         time_limit: Some(Duration::from_secs(30)),
@@ -79,8 +79,6 @@ fn the_local_search_goes_on_from_a_better_shared_schedule() {
 #[test]
 fn highs_takes_a_shared_schedule_and_the_milp_offers_its_incumbents() {
     let inst = braun();
-    let good = good(&inst);
-    let target = good.value(&inst);
     // No warm start and one node: what HiGHS finds alone at its root.
     let milp = || {
         Milp {
@@ -104,11 +102,14 @@ fn highs_takes_a_shared_schedule_and_the_milp_offers_its_incumbents() {
             },
         )
         .unwrap();
-    assert!(
-        alone.value.unwrap() > target,
-        "HiGHS alone reaches {} (the shared schedule: {target})",
-        alone.value.unwrap()
-    );
+    // A schedule HiGHS does not reach alone: the local search's after 2 s, or longer on a busy
+    // machine (a 2 s run under the whole suite's load once ended above HiGHS's root).
+    let good = [2, 4, 8, 16]
+        .into_iter()
+        .map(|seconds| good(&inst, seconds))
+        .find(|g| g.value(&inst) < alone.value.unwrap())
+        .expect("the local search beats HiGHS's root within 16 s");
+    let target = good.value(&inst);
     // Its incumbents were offered: the best is a feasible schedule of its stated value, no
     // better than what the MILP returned.
     let (_, offered) = empty.newer(0).expect("the MILP offered its incumbents");

@@ -187,7 +187,8 @@ pub(crate) fn trivial_lower_bound(inst: &Instance) -> f64 {
     }
 }
 
-/// A makespan lower bound computed in linear time: the longest chain of fastest times from the
+/// A makespan lower bound computed without solving (one pass over the tasks and their times, a
+/// sort of the devices' availabilities): the longest chain of fastest times from the
 /// releases and the earliest device availability (critical path); on a one-device instance also
 /// the energy bound, per resource, available_from + Σ demand · time / capacity (an exclusive task
 /// or a device that runs one task at a time counts the whole capacity); with several shared
@@ -271,11 +272,12 @@ pub fn makespan_lower_bound(inst: &Instance) -> f64 {
             }
         }
     }
-    // With whole-number times, releases and availabilities and no transfers, some best schedule
-    // starts every task at a whole number (shift each task left as far as it goes), so the
-    // makespan is a whole number too.
+    // With whole-number times, releases and availabilities and no transfers, flooring every
+    // start of a best schedule keeps it feasible (an end at or before a start stays so, a task
+    // runs in [k, k + 1) exactly when it ran just before k + 1, so resources hold), and ends
+    // no later: the least makespan is a whole number.
     if integral(inst) {
-        bound = (bound - 1e-9 * bound.abs().max(1.0)).ceil().max(0.0);
+        bound = (bound - 1e-9 * bound.abs().max(1.0)).ceil().max(0.0) + 0.0;
     }
     bound
 }

@@ -14,6 +14,7 @@ mod keyed;
 mod network;
 mod objective;
 mod resources;
+mod tables;
 
 pub use instance::Instance;
 pub use network::{After, Link, Network};

@@ -16,6 +16,11 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$set_dir/best"
 echo "instance,published,auto,change,status"
 tail -n +2 "$set_dir/reference.csv" | while IFS=, read -r name _ _ published _; do
+  # A set fetched in part (scripts/fetch-hcsp.sh reports what it could not fetch): say so, go on.
+  if [ ! -f "$set_dir/$name" ]; then
+    echo "$name,$published,,,missing"
+    continue
+  fi
   "$bin" convert --from etc "$set_dir/$name" --out "$work/$name.json" >/dev/null
   out=$("$bin" solve "$work/$name.json" --time-limit "$limit" --out "$work/$name.sched.json")
   value=$(echo "$out" | awk '$1 == "value" {print $2}')

@@ -17,15 +17,25 @@ dir=instances/hcsp-$size
 [ -f "$dir/BLOBS" ] || { echo "fetch-hcsp.sh: no set $dir" >&2; exit 2; }
 clone=
 [ "${2:-}" = --from ] && clone=${3:?--from needs a clone}
+# A file that cannot be had (download refused, object absent from a partial clone) is reported
+# and skipped; the others are still fetched, and the exit status is 1 if any is missing.
+missing=()
 while read -r blob name; do
     out=$dir/$name
     if [ -f "$out" ] && [ "$(git hash-object "$out")" = "$blob" ]; then
         continue
     fi
     if [ -n "$clone" ]; then
-        git -C "$clone" show "$COMMIT:$size/$name" >"$out.part"
+        got_file=$(git -C "$clone" show "$COMMIT:$size/$name" >"$out.part" 2>/dev/null && echo yes || echo no)
     else
-        curl -fsSL "https://raw.githubusercontent.com/chgogos/hcsp/$COMMIT/$size/$name" -o "$out.part"
+        got_file=$(curl -fsSL "https://raw.githubusercontent.com/chgogos/hcsp/$COMMIT/$size/$name" \
+            -o "$out.part" && echo yes || echo no)
+    fi
+    if [ "$got_file" = no ]; then
+        rm -f "$out.part"
+        echo "fetch-hcsp.sh: $size/$name: could not be fetched" >&2
+        missing+=("$name")
+        continue
     fi
     got=$(git hash-object "$out.part")
     if [ "$got" != "$blob" ]; then
@@ -36,4 +46,9 @@ while read -r blob name; do
     mv "$out.part" "$out"
     echo "$out"
 done <"$dir/BLOBS"
-echo "fetch-hcsp.sh: $dir complete ($(wc -l <"$dir/BLOBS") files)"
+total=$(wc -l <"$dir/BLOBS")
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "fetch-hcsp.sh: $dir has $((total - ${#missing[@]})) of $total files; missing: ${missing[*]}" >&2
+    exit 1
+fi
+echo "fetch-hcsp.sh: $dir complete ($total files)"

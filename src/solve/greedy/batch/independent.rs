@@ -10,12 +10,16 @@
 //! Max-Min and Sufferage: the next task comes from a heap whose keys change in place, and
 //! placing a task on d re-evaluates only the tasks that watch d (whose cached best — or, for
 //! Sufferage, second-best — device it is). A watcher whose new completion on d is still below
-//! its cached second-best keeps d without a scan: the other devices' completions only grow, so
-//! the cached second-best is a lower bound on each of them (for Sufferage, which re-evaluates a
-//! task whenever its second-best device grows too, it stays exact). Sufferage re-evaluates
-//! about four times as often; it first recomputes only the task's [`Shortlist`] (its 8 best
-//! devices at its last scan, with the next completion as a lower bound on the others), and
-//! lowers a falling key only when the task reaches the top of the heap.
+//! its second-best at its last evaluation keeps d without a scan: the other devices'
+//! completions only grow, so that second-best is a lower bound on each of them.
+//!
+//! Sufferage's heap keys are upper bounds, made exact only when a task comes first: a task whose
+//! second-best device grows takes the completion there as its second-best (an upper bound: another
+//! device may now be below it) and its key rises to match, without a scan; a key that falls is
+//! left as it is. A task evaluated at the top of the heap, or whose best device is no longer
+//! provably best, first recomputes only its [`Shortlist`] (its 8 best devices at its last scan,
+//! with the next completion as a lower bound on the others) and scans all devices only when the
+//! list cannot prove its best two.
 //!
 //! When every device is its own class (a task's row of times is by device) and no device has a
 //! capacity, Max-Min's rescans and Sufferage's full scans go through the devices in lanes
@@ -239,7 +243,8 @@ fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best
 /// [`scan`] when every device is its own class (`row` is by device) and none has a capacity:
 /// the (`SHORT` + 1)-th least of the lanes' least two is at or above the (`SHORT` + 1)-th least
 /// completion overall, so only the devices at or below it (at least `SHORT` + 1 of them) are
-/// offered, instead of each device getting an insertion test.
+/// offered, instead of each device getting an insertion test. (A sorting network for the lanes'
+/// values, or a branch-free rank count, measured no faster than the sort.)
 fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Best, Shortlist)> {
     const { assert!(2 * LANES > SHORT) };
     let (b1, b2) = lane_least_two(tail, row);
@@ -249,11 +254,20 @@ fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Best, Shortlist)> {
     values.sort_unstable_by(f64::total_cmp);
     let cut = values[SHORT];
     let mut least = Least::default();
-    for (d, (ta, ro)) in tail.iter().zip(row).enumerate() {
-        let ct = ta + ro;
-        // An infinite time: the device is not eligible.
-        if ct <= cut && ct < f64::INFINITY {
-            least.offer(ct, d);
+    // In blocks of devices: the indices at or below `cut` are gathered without branches, then
+    // offered (an infinite time: the device is not eligible).
+    const BLOCK: usize = 64;
+    let mut picked = [0u32; BLOCK];
+    for (b, (ta, ro)) in tail.chunks(BLOCK).zip(row.chunks(BLOCK)).enumerate() {
+        let mut k = 0;
+        for (i, (t, r)) in ta.iter().zip(ro).enumerate() {
+            let ct = t + r;
+            picked[k] = i as u32;
+            k += usize::from(ct <= cut && ct < f64::INFINITY);
+        }
+        for &i in &picked[..k] {
+            let i = i as usize;
+            least.offer(ta[i] + ro[i], b * BLOCK + i);
         }
     }
     least.finish()
@@ -444,72 +458,178 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     tt.into_schedule()
 }
 
+/// No device (a task's second-best when it has one usable device; both, once it is placed).
+const NONE: u32 = u32::MAX;
+
+/// What Sufferage keeps of a task (see [`sufferage`]), in one place for the watch loop.
+#[derive(Debug, Clone, Copy)]
+struct Cached {
+    /// Best completion (exact).
+    ct: f64,
+    /// The completion on `d2`: an upper bound on the second-best.
+    ct2: f64,
+    /// The second-best at the last evaluation: a lower bound on every device but `d` since
+    /// (when `vague`, on every device).
+    low2: f64,
+    d: u32,
+    d2: u32,
+    /// `d` has grown past `low2`, so which device is best is not known: `ct` is the completion
+    /// on `d`, and the sufferage is at most max(`ct`, `ct2`) − `low2`.
+    vague: bool,
+}
+
+impl Cached {
+    fn of(b: &Best) -> Self {
+        Cached {
+            ct: b.ct,
+            ct2: b.ct2,
+            low2: b.ct2,
+            d: b.d as u32,
+            d2: if b.d2 == usize::MAX {
+                NONE
+            } else {
+                b.d2 as u32
+            },
+            vague: false,
+        }
+    }
+}
+
+/// A task on a device's watch list, with its time there.
+#[derive(Debug, Clone, Copy)]
+struct Watcher {
+    t: u32,
+    p: f64,
+}
+
 /// Sufferage on an independent instance: a heap of tasks by sufferage whose keys change in
 /// place, and per device the tasks whose best or second-best it is (see the module text).
+///
+/// Heap keys are upper bounds on the tasks' sufferages, made exact only when a task comes
+/// first. A task's cached best completion `ct` is exact (its device is watched), its cached
+/// second-best `ct2` is the current completion on its cached second-best device, an upper bound
+/// on the true second-best; `low2` is the true second-best at its last evaluation, a lower
+/// bound on every other device since. When `ct2 == low2` the two are exact.
 fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
     let capped = capped(inst);
     let mut tt = Timetable::new(inst);
-    let key = |b: &Best| b.ct2 - b.ct;
-    let mut best: Vec<Best> = Vec::with_capacity(n);
+    let key = |c: &Cached| c.ct2 - c.ct;
+    let mut cache: Vec<Cached> = Vec::with_capacity(n);
     let mut shortlist: Vec<Shortlist> = Vec::with_capacity(n);
-    let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
+    // Every unplaced task c is on the lists of its cached best and second-best devices (and
+    // maybe, stale, on others: skipped when met).
+    let mut watch: Vec<Vec<Watcher>> = vec![Vec::new(); m];
     for t in 0..n {
         let (b, short) = scan(inst, &tt, t, capped).ok_or_else(|| no_room(inst, t))?;
-        watch[b.d].push(t);
-        if b.d2 != usize::MAX {
-            watch[b.d2].push(t);
-        }
-        best.push(b);
+        let c = Cached::of(&b);
+        enlist(inst, &mut watch, t, None, &c, NONE);
+        cache.push(c);
         shortlist.push(short);
     }
-    // A key that falls is lowered lazily: the heap's key is then an upper bound on the task's
-    // sufferage, corrected when the task comes first (a first task whose key is exact is the
-    // largest, ties to the lower index, as every other key only overstates).
-    let mut heap = KeyedHeap::new(best.iter().map(key).collect());
-    let mut seen = vec![usize::MAX; n];
-    for step in 0..n {
+    let mut heap = KeyedHeap::new(cache.iter().map(key).collect());
+    let mut seen = vec![u32::MAX; n];
+    for step in 0..n as u32 {
+        // The first task whose key is exact is the one with the largest sufferage, ties to the
+        // lower index: every other key overstates.
         let t = loop {
             let t = heap
                 .peek()
                 .ok_or_else(|| Error::Solve("no task is left to map (internal error)".into()))?;
-            let exact = key(&best[t]);
+            let old = cache[t];
+            if old.vague || old.ct2 != old.low2 {
+                let b = reevaluate(inst, &tt, t, capped, &mut shortlist[t])?;
+                let c = Cached::of(&b);
+                enlist(inst, &mut watch, t, Some(&old), &c, NONE);
+                cache[t] = c;
+            }
+            let exact = key(&cache[t]);
             if exact == heap.key[t] {
                 break heap.pop().expect("not empty");
             }
             heap.set(t, exact);
         };
-        let d = best[t].d;
-        tt.place(t, d)?;
-        for c in std::mem::take(&mut watch[d]) {
-            if tt.is_placed(c) || seen[c] == step {
-                continue;
-            }
-            let b = best[c];
-            if b.d != d && b.d2 != d {
-                continue; // a stale watch: c no longer counts on d
+        let d = cache[t].d;
+        tt.place(t, d as usize)?;
+        (cache[t].d, cache[t].d2) = (NONE, NONE);
+        let tail = tt.device_tail(d as usize);
+        for w in std::mem::take(&mut watch[d as usize]) {
+            let c = w.t as usize;
+            let old = cache[c];
+            if (old.d != d && old.d2 != d) || seen[c] == step {
+                continue; // placed, a stale watch (c no longer counts on d), or listed twice
             }
             seen[c] = step;
-            let fits = !capped || tt.fits_capacity(c, d);
-            let quick = tt.device_tail(d) + inst.ptime(c, d);
-            // Still best on d, and the second-best device unchanged: only its completion moved.
-            let nb = if b.d == d && fits && quick < b.ct2 {
-                Best { ct: quick, ..b }
-            } else {
-                reevaluate(inst, &tt, c, capped, &mut shortlist[c])?
-            };
-            watch[nb.d].push(c);
-            if nb.d2 != usize::MAX {
-                watch[nb.d2].push(c);
+            let fits = !capped || tt.fits_capacity(c, d as usize);
+            let quick = tail + w.p;
+            if fits && (old.vague || (old.d == d && old.d2 != NONE && quick >= old.low2)) {
+                // Its best device is not known (or no longer): the completions on d and on the
+                // other watched device bound the second-best from above, low2 the best from
+                // below.
+                let e = &mut cache[c];
+                if e.d == d {
+                    e.ct = quick;
+                } else {
+                    e.ct2 = quick;
+                }
+                e.vague = true;
+                let bound = e.ct.max(e.ct2) - e.low2;
+                watch[d as usize].push(w);
+                if bound > heap.key[c] {
+                    heap.set(c, bound);
+                }
+                continue;
             }
-            if key(&nb) > heap.key[c] {
-                heap.set(c, key(&nb));
+            if fits && old.d == d && quick < old.low2 {
+                // Still best on d (every other device is at or above low2): its sufferage
+                // falls, and the heap's key is left as an upper bound.
+                cache[c].ct = quick;
+                watch[d as usize].push(w);
+                continue;
             }
-            best[c] = nb;
+            if fits && old.d2 == d {
+                // Its second-best device grew: the completion there bounds the second-best
+                // from above, so the key rises to at most this.
+                cache[c].ct2 = quick;
+                watch[d as usize].push(w);
+                let bound = quick - old.ct;
+                if bound > heap.key[c] {
+                    heap.set(c, bound);
+                }
+                continue;
+            }
+            let b = reevaluate(inst, &tt, c, capped, &mut shortlist[c])?;
+            let new = Cached::of(&b);
+            enlist(inst, &mut watch, c, Some(&old), &new, d);
+            if key(&new) > heap.key[c] {
+                heap.set(c, key(&new));
+            }
+            cache[c] = new;
         }
     }
     tt.into_schedule()
+}
+
+/// Puts task `t` on the watch lists of its new best and second-best devices (`new`) that it is
+/// not on yet: those of `old` still hold it, except `drained` (the list being emptied).
+fn enlist(
+    inst: &Instance,
+    watch: &mut [Vec<Watcher>],
+    t: usize,
+    old: Option<&Cached>,
+    new: &Cached,
+    drained: u32,
+) {
+    for e in [new.d, new.d2] {
+        let held = old.is_some_and(|o| e == o.d || e == o.d2) && e != drained;
+        if e != NONE && !held {
+            watch[e as usize].push(Watcher {
+                t: t as u32,
+                p: inst.ptime(t, e as usize),
+            });
+        }
+    }
 }
 
 /// Min-Min on an independent instance: per device its tasks sorted by time, and per device the
@@ -518,20 +638,21 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
 pub(super) fn min_min_sorted(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
-    // Per device, its eligible tasks by processing time (ties: lower index), sorted as
-    // (time, task) integer pairs: times are ≥ 0, so their bits (−0 made +0) order as they do;
-    // the devices' lists are sorted in parallel.
-    let mut keyed: Vec<Vec<(u64, u32)>> = vec![Vec::new(); m];
-    for t in 0..n {
-        for &d in inst.eligible(t) {
-            keyed[d].push(((inst.ptime(t, d) + 0.0).to_bits(), t as u32));
-        }
-    }
-    let lists: Vec<Vec<u32>> = keyed
+    // Per device, its eligible tasks (those with a finite time) by processing time (ties:
+    // lower index), sorted as (time, task) integer pairs: times are ≥ 0, so their bits (−0
+    // made +0) order as they do. The devices' lists are built in parallel, each from its column
+    // of times (a pair list per device at a time, not m at once).
+    let lists: Vec<Vec<u32>> = (0..m)
         .into_par_iter()
-        .map(|mut list| {
-            list.sort_unstable();
-            list.into_iter().map(|(_, t)| t).collect()
+        .map(|d| {
+            let mut keyed: Vec<(u64, u32)> = (0..n)
+                .filter_map(|t| {
+                    let p = inst.ptime(t, d);
+                    p.is_finite().then(|| ((p + 0.0).to_bits(), t as u32))
+                })
+                .collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, t)| t).collect()
         })
         .collect();
     let mut front = vec![0usize; m];

@@ -226,15 +226,22 @@ mod tests {
         let mut x: u64 = 987654321;
         // More devices than a shortlist holds (and many ties) exercise its bound.
         // With `gaps`, some devices are ineligible for some tasks: infinite times in the rows
-        // the dense paths (every device its own class, no capacity) scan.
-        for (n, m, range, gaps) in [
-            (60, 5, 20, false),
-            (200, 8, 1000, false),
-            (120, 16, 3, false),
-            (300, 24, 50, false),
-            (150, 40, 4, false),
-            (150, 21, 6, true),
-            (90, 13, 1000, true),
+        // the dense paths (every device its own class, no capacity) scan. With `zeros`, some
+        // times are 0 (a device's completion then stays the same when a task is placed on it).
+        // Each instance is also run with device capacities that bind (every device but the
+        // first, which takes any task), through the paths for capped devices.
+        for (n, m, range, gaps, zeros) in [
+            (60, 5, 20, false, false),
+            (200, 8, 1000, false, false),
+            (120, 16, 3, false, false),
+            (300, 24, 50, false, false),
+            (150, 40, 4, false, false),
+            (150, 21, 6, true, false),
+            (90, 13, 1000, true, false),
+            (160, 12, 4, false, true),
+            (200, 6, 3, true, true),
+            // More devices than a block of the dense scan's gather (64).
+            (150, 70, 50, true, false),
         ] {
             let mut rows = Vec::new();
             for t in 0..n {
@@ -247,16 +254,36 @@ mod tests {
                     r.push(if ineligible {
                         f64::INFINITY
                     } else {
-                        ((x >> 33) % range + 1) as f64
+                        ((x >> 33) % range + u64::from(!zeros)) as f64
                     });
                 }
                 rows.push(r);
             }
             let refs: Vec<&[f64]> = rows.iter().map(|r| r.as_slice()).collect();
-            let inst = etc(&refs);
+            let plain = etc(&refs);
             for rule in [BatchRule::MaxMin, BatchRule::Sufferage] {
-                let fast = independent(&inst, rule).unwrap();
-                assert_eq!(fast, general(&inst, rule), "{rule:?} {n}x{m}");
+                // Capacities below the busy time of the busiest device but the first without
+                // them.
+                let mut busy = vec![0.0; m];
+                for a in &general(&plain, rule).assignments {
+                    busy[a.device] += a.end - a.start;
+                }
+                let cap = 0.6 * busy[1..].iter().copied().fold(0.0, f64::max);
+                let mut data = plain.to_data();
+                for (d, dev) in data.devices.iter_mut().enumerate() {
+                    dev.capacity = Some(if d == 0 { 1e12 } else { cap });
+                }
+                let capped = Instance::new(data).unwrap();
+                let mut schedules = Vec::new();
+                for inst in [&plain, &capped] {
+                    let fast = independent(inst, rule).unwrap();
+                    assert_eq!(fast, general(inst, rule), "{rule:?} {n}x{m}");
+                    schedules.push(fast);
+                }
+                assert_ne!(
+                    schedules[0], schedules[1],
+                    "{rule:?} {n}x{m}: the capacities must change the mapping"
+                );
             }
         }
     }

@@ -20,11 +20,11 @@
 //! The answer is the best schedule (ties: the MILP's, then the local search's, then the greedy
 //! one, so equal seeds and budgets give equal answers), the best proven bound (the MILP's, or the
 //! fractional-assignment or trivial makespan bound), `optimal` when the value meets the bound,
-//! and which component found the schedule. Instances too large for a MILP model in memory (more than
-//! [`Auto::max_milp_cells`] task–device pairs) skip it: the answer is the local search's, and
-//! for makespan the bound is the fractional-assignment one ([`fractional_bound`], the LP
-//! relaxation approached through its dual, computed beside the local search) when it is better
-//! than the trivial one.
+//! and which component found the schedule. Instances too large for a MILP model in memory
+//! (more than [`Auto::max_milp_cells`] task–device pairs) skip it: the answer is the local
+//! search's, on every thread, and for makespan the bound is the fractional-assignment one
+//! ([`fractional_bound`], the LP relaxation approached through its dual, computed beside the
+//! local search) when it is better than the trivial one.
 
 use super::greedy::BestGreedy;
 use super::meta::{IteratedLocalSearch, fractional_bound, makespan_lower_bound};
@@ -90,8 +90,13 @@ impl Auto {
         cells <= self.max_milp_cells
     }
 
-    /// Threads for the MILP and for the local search, out of `total`.
-    fn split(total: usize) -> (usize, usize) {
+    /// Threads for the MILP and for the local search, out of `total`; without the MILP
+    /// (`run_milp` false) the local search takes them all (the fractional-assignment bound
+    /// computed beside it takes at most [`FRACTIONAL_ROUNDS`] rounds within the time limit).
+    fn split(total: usize, run_milp: bool) -> (usize, usize) {
+        if !run_milp {
+            return (0, total.max(1));
+        }
         let milp = (total / 2).max(1);
         (milp, total.saturating_sub(milp).max(1))
     }
@@ -129,7 +134,16 @@ impl Solver for Auto {
             .threads
             .unwrap_or_else(rayon::current_num_threads)
             .max(1);
-        let (milp_threads, ls_threads) = Self::split(total);
+        let run_milp = self.milp_fits(inst);
+        let (milp_threads, ls_threads) = Self::split(total, run_milp);
+        if run_milp {
+            say(&format!("threads: milp {milp_threads}, ls {ls_threads}"));
+        } else {
+            say(&format!(
+                "threads: ls {ls_threads} (milp skipped: more than {} task-device pairs)",
+                self.max_milp_cells
+            ));
+        }
         // The local search stops when the MILP proves optimality, or when the caller cancels.
         let stop_ls = options
             .cancel
@@ -152,7 +166,6 @@ impl Solver for Auto {
             exchange: exchange.clone(),
             ..options.clone()
         };
-        let run_milp = self.milp_fits(inst);
         // When the components start, for their anytime curves.
         let launched = started.elapsed().as_secs_f64();
         let mut curves: Vec<(f64, Vec<Progress>)> = Vec::new();
@@ -358,4 +371,18 @@ fn anytime(
         bound: report.bound,
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Auto;
+
+    #[test]
+    fn the_local_search_takes_every_thread_when_the_milp_is_skipped() {
+        assert_eq!(Auto::split(2, true), (1, 1));
+        assert_eq!(Auto::split(8, true), (4, 4));
+        assert_eq!(Auto::split(1, true), (1, 1));
+        assert_eq!(Auto::split(2, false), (0, 2));
+        assert_eq!(Auto::split(1, false), (0, 1));
+    }
 }

@@ -307,6 +307,28 @@ fn share(ev: &Evaluator, g: &Genome, v: f64, budget: &Budget) {
     }
 }
 
+/// The largest exact step of [`IteratedLocalSearch`], in task–device pairs: the whole 2048 × 64
+/// instance (131,072 pairs) is within it, 4096 × 128 (524,288) is not: a 1 s step on it stayed
+/// in HiGHS for more than ten minutes (in the presolve of a sub-MIP of its RENS heuristic, which
+/// does not look at the clock; RENS is now off in node-limited solves, see `Milp::configure`).
+const MAX_STEP_CELLS: usize = 150_000;
+
+/// The exact step's sub-problem sizes (devices re-solved) on `n` tasks and `m` devices, up to the
+/// whole instance (a warm-started MILP polish), each of at most [`MAX_STEP_CELLS`] task–device
+/// pairs by estimate (on k of m devices: about n·k/m tasks, k devices each; exact for the whole
+/// instance, while busy devices can hold more than n/m tasks).
+fn step_sizes(n: usize, m: usize) -> Vec<usize> {
+    let cells = |k: usize| n * k / m.max(1) * k;
+    let mut sizes: Vec<usize> = [3, 4, 6, 8, 10, 12]
+        .into_iter()
+        .filter(|&k| k < m && cells(k) <= MAX_STEP_CELLS)
+        .collect();
+    if cells(m) <= MAX_STEP_CELLS {
+        sizes.push(m);
+    }
+    sizes
+}
+
 /// Iterated local search: local search from the best greedy schedule, then repeatedly perturb
 /// (ruin and recreate), search again, and keep the result when it is not worse.
 #[derive(Debug, Clone)]
@@ -375,12 +397,7 @@ impl IteratedLocalSearch {
         let mut since_best = 0;
         let timed = budget.deadline.is_some();
         let m = ev.instance().num_devices();
-        // Sub-problem sizes, up to the whole instance (a warm-started MILP polish).
-        let mut lns_sizes: Vec<usize> = [3, 4, 6, 8, 10, 12]
-            .into_iter()
-            .filter(|&k| k < m)
-            .collect();
-        lns_sizes.push(m);
+        let lns_sizes = step_sizes(n, m);
         let mut lns_scores = vec![1.0; lns_sizes.len()];
 
         // An untimed run stops after `max_iterations` rounds; a timed one uses its whole limit,
@@ -434,6 +451,7 @@ impl IteratedLocalSearch {
                 && timed
                 && ev.mode() == Mode::Loads
                 && ev.instance().num_devices() >= 3
+                && !lns_sizes.is_empty()
                 && rng.random_bool(0.5);
             let mut arm = None;
             let improved_exactly = lns && {
@@ -629,6 +647,24 @@ impl Solver for IteratedLocalSearch {
 mod tests {
     use super::*;
     use crate::model::{Device, InstanceData, Task};
+
+    /// The exact step re-solves at most MAX_STEP_CELLS task–device pairs: the whole instance on
+    /// Braun's sizes up to 2048 × 64, not on 4096 × 128 (where HiGHS overran its limit by
+    /// minutes), and only the smaller sizes on 50,000 tasks and more.
+    #[test]
+    fn exact_step_sizes_stay_within_the_cell_limit() {
+        assert_eq!(step_sizes(512, 16), [3, 4, 6, 8, 10, 12, 16]);
+        assert_eq!(step_sizes(2048, 64), [3, 4, 6, 8, 10, 12, 64]);
+        assert_eq!(step_sizes(4096, 128), [3, 4, 6, 8, 10, 12]);
+        assert_eq!(step_sizes(50_000, 64), [3, 4, 6, 8, 10, 12]);
+        assert_eq!(step_sizes(500_000, 64), [3, 4]);
+        assert_eq!(step_sizes(10, 3), [3]);
+        for (n, m) in [(4096, 128), (50_000, 64), (500_000, 64)] {
+            for k in step_sizes(n, m) {
+                assert!(n * k / m * k <= MAX_STEP_CELLS, "{n}x{m}: {k}");
+            }
+        }
+    }
 
     /// On devices that run one task at a time, no device works before its availability nor past
     /// the makespan: the fastest times shared out are a bound, here above the critical path.

@@ -195,6 +195,15 @@ impl Milp {
         }
         if let Some(nodes) = self.max_nodes {
             set_option(hmodel, "mip_max_nodes", nodes.min(i32::MAX as u32) as i32)?;
+            // The presolve of the sub-MIP that HiGHS's RENS heuristic builds at the root does
+            // not look at the clock: node-limited 1 s solves (the local search's exact steps) on
+            // hcsp 4096 × 128 A.u_i_lolo stayed in it for more than ten minutes, twice, once
+            // with RENS already off above 150,000 columns. Node-limited solves under a time
+            // limit run without RENS.
+            if options.time_limit.is_some() {
+                set_option(hmodel, "mip_heuristic_run_rens", false)?;
+                size.push_str("; RENS off (node-limited)");
+            }
         }
         if options.verbose {
             let _ = hmodel.try_set_option("output_flag", true);

@@ -16,10 +16,12 @@
 //! Sufferage's heap keys are upper bounds, made exact only when a task comes first: a task whose
 //! second-best device grows takes the completion there as its second-best (an upper bound: another
 //! device may now be below it) and its key rises to match, without a scan; a key that falls is
-//! left as it is. A task evaluated at the top of the heap, or whose best device is no longer
-//! provably best, first recomputes only its [`Shortlist`] (its 8 best devices at its last scan,
-//! with the next completion as a lower bound on the others) and scans all devices only when the
-//! list cannot prove its best two.
+//! left as it is. A task whose best device grows past its last second-best becomes "vague": its
+//! key is bounded by the larger completion of its two watched devices less that second-best. A
+//! task is evaluated when it reaches the top of the heap with a key not known exact (or when a
+//! watched device no longer fits it): it first recomputes only its [`Shortlist`] (its 8 best
+//! devices at its last scan, with the next completion as a lower bound on the others) and scans
+//! all devices only when the list cannot prove its best two.
 //!
 //! When every device is its own class (a task's row of times is by device) and no device has a
 //! capacity, Max-Min's rescans and Sufferage's full scans go through the devices in lanes
@@ -464,7 +466,7 @@ const NONE: u32 = u32::MAX;
 /// What Sufferage keeps of a task (see [`sufferage`]), in one place for the watch loop.
 #[derive(Debug, Clone, Copy)]
 struct Cached {
-    /// Best completion (exact).
+    /// Completion on `d`: the best completion, exact, unless `vague`.
     ct: f64,
     /// The completion on `d2`: an upper bound on the second-best.
     ct2: f64,
@@ -506,10 +508,11 @@ struct Watcher {
 /// place, and per device the tasks whose best or second-best it is (see the module text).
 ///
 /// Heap keys are upper bounds on the tasks' sufferages, made exact only when a task comes
-/// first. A task's cached best completion `ct` is exact (its device is watched), its cached
-/// second-best `ct2` is the current completion on its cached second-best device, an upper bound
-/// on the true second-best; `low2` is the true second-best at its last evaluation, a lower
-/// bound on every other device since. When `ct2 == low2` the two are exact.
+/// first. A task's cached `ct` is the completion on its cached best device (watched), exact
+/// unless the task is vague; its cached second-best `ct2` is the current completion on its
+/// cached second-best device (watched), an upper bound on the true second-best; `low2` is the
+/// true second-best at its last evaluation, a lower bound on every other device since (on every
+/// device once vague). When the task is not vague and `ct2 == low2`, both are exact.
 fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();

@@ -196,6 +196,14 @@ impl KeyedHeap {
         Some(t)
     }
 
+    /// Raise task `t`'s key to `key` when that is larger (Sufferage's keys are upper bounds:
+    /// a smaller one is left as it is).
+    fn raise(&mut self, t: usize, key: f64) {
+        if key > self.key[t] {
+            self.set(t, key);
+        }
+    }
+
     /// Give task `t` (in the heap) a new key.
     fn set(&mut self, t: usize, key: f64) {
         let old = self.key[t];
@@ -579,9 +587,7 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
                 e.vague = true;
                 let bound = e.ct.max(e.ct2) - e.low2;
                 watch[d as usize].push(w);
-                if bound > heap.key[c] {
-                    heap.set(c, bound);
-                }
+                heap.raise(c, bound);
                 continue;
             }
             if fits && old.d == d && quick < old.low2 {
@@ -596,18 +602,13 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
                 // from above, so the key rises to at most this.
                 cache[c].ct2 = quick;
                 watch[d as usize].push(w);
-                let bound = quick - old.ct;
-                if bound > heap.key[c] {
-                    heap.set(c, bound);
-                }
+                heap.raise(c, quick - old.ct);
                 continue;
             }
             let b = reevaluate(inst, &tt, c, capped, &mut shortlist[c])?;
             let new = Cached::of(&b);
             enlist(inst, &mut watch, c, Some(&old), &new, d);
-            if key(&new) > heap.key[c] {
-                heap.set(c, key(&new));
-            }
+            heap.raise(c, key(&new));
             cache[c] = new;
         }
     }

@@ -13,20 +13,24 @@
 //! its second-best at its last evaluation keeps d without a scan: the other devices'
 //! completions only grow, so that second-best is a lower bound on each of them.
 //!
-//! Sufferage's heap keys are upper bounds, made exact only when a task comes first: a task whose
-//! second-best device grows takes the completion there as its second-best (an upper bound: another
-//! device may now be below it) and its key rises to match, without a scan; a key that falls is
-//! left as it is. A task whose best device grows past its last second-best becomes "vague": its
-//! key is bounded by the larger completion of its two watched devices less that second-best. A
-//! task is evaluated when it reaches the top of the heap with a key not known exact (or when a
-//! watched device no longer fits it): it first recomputes only its [`Shortlist`] (its 8 best
-//! devices at its last scan, with the next completion as a lower bound on the others) and scans
-//! all devices only when the list cannot prove its best two.
+//! Sufferage's heap keys are upper bounds, made exact only when a task comes first. A task
+//! watches its best two devices at its last evaluation and keeps the current completions there,
+//! with its third completion then as a lower bound on every other device (`rest`). While both
+//! watched devices finish before `rest`, they are its best two and its sufferage is known; once
+//! one grows past it, the sufferage is at most the larger watched completion less the smaller
+//! one or `rest`. Either way its key rises to match without a scan, and a key that falls is left
+//! as it is. A task is evaluated when it reaches the top of the heap with a key not known exact
+//! (or when a watched device no longer fits it): it first recomputes only its [`Shortlist`] (its
+//! 8 best devices at its last scan and its times there, with the next completion as a lower
+//! bound on the others) and scans all devices only when the list cannot prove its best two.
+//! (Watching three devices saved a third of the evaluations on a 5000 × 64 instance but made
+//! the watch loop slower by more: docs/benchmarks.md.)
 //!
 //! When every device is its own class (a task's row of times is by device) and no device has a
 //! capacity, Max-Min's rescans and Sufferage's full scans go through the devices in lanes
 //! ([`lane_least_two`]) written so that the compiler can use vector instructions.
 
+use super::heap::KeyedHeap;
 use super::{BatchRule, Best, top_two};
 use crate::error::Error;
 use crate::model::Instance;
@@ -111,131 +115,37 @@ fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<Best> {
     Some(Best { ct, d, ct2, d2 })
 }
 
-/// A max-heap of tasks by key (ties: the lower task index first) that can change a task's key
-/// in place: its size stays the number of unmapped tasks, however often keys change.
-struct KeyedHeap {
-    /// Tasks in heap order.
-    heap: Vec<usize>,
-    /// Position of each task in `heap` (`usize::MAX`: not in it).
-    pos: Vec<usize>,
-    key: Vec<f64>,
-}
-
-impl KeyedHeap {
-    fn new(keys: Vec<f64>) -> Self {
-        let n = keys.len();
-        let mut h = KeyedHeap {
-            heap: (0..n).collect(),
-            pos: (0..n).collect(),
-            key: keys,
-        };
-        for i in (0..n / 2).rev() {
-            h.down(i);
-        }
-        h
-    }
-
-    /// True when task a comes before task b.
-    #[inline]
-    fn before(&self, a: usize, b: usize) -> bool {
-        match self.key[a].total_cmp(&self.key[b]) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Equal => a < b,
-        }
-    }
-
-    fn swap(&mut self, i: usize, j: usize) {
-        self.heap.swap(i, j);
-        self.pos[self.heap[i]] = i;
-        self.pos[self.heap[j]] = j;
-    }
-
-    fn up(&mut self, mut i: usize) {
-        while i > 0 {
-            let p = (i - 1) / 2;
-            if !self.before(self.heap[i], self.heap[p]) {
-                break;
-            }
-            self.swap(i, p);
-            i = p;
-        }
-    }
-
-    fn down(&mut self, mut i: usize) {
-        loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut top = i;
-            if l < self.heap.len() && self.before(self.heap[l], self.heap[top]) {
-                top = l;
-            }
-            if r < self.heap.len() && self.before(self.heap[r], self.heap[top]) {
-                top = r;
-            }
-            if top == i {
-                break;
-            }
-            self.swap(i, top);
-            i = top;
-        }
-    }
-
-    /// The first task, without removing it.
-    fn peek(&self) -> Option<usize> {
-        self.heap.first().copied()
-    }
-
-    fn pop(&mut self) -> Option<usize> {
-        let last = self.heap.len().checked_sub(1)?;
-        self.swap(0, last);
-        let t = self.heap.pop()?;
-        self.pos[t] = usize::MAX;
-        if !self.heap.is_empty() {
-            self.down(0);
-        }
-        Some(t)
-    }
-
-    /// Raise task `t`'s key to `key` when that is larger (Sufferage's keys are upper bounds:
-    /// a smaller one is left as it is).
-    fn raise(&mut self, t: usize, key: f64) {
-        if key > self.key[t] {
-            self.set(t, key);
-        }
-    }
-
-    /// Give task `t` (in the heap) a new key.
-    fn set(&mut self, t: usize, key: f64) {
-        let old = self.key[t];
-        self.key[t] = key;
-        let i = self.pos[t];
-        if key > old {
-            self.up(i);
-        } else {
-            self.down(i);
-        }
-    }
-}
-
 /// How many of a task's devices the independent paths keep in its [`Shortlist`].
 const SHORT: usize = 8;
 
 /// A task's best devices at its last full scan: the `SHORT` eligible devices with the smallest
-/// completions then (by completion, then index), and the next completion (`bound`; infinite
-/// when every usable device is listed). Completions only grow as tasks are placed, so `bound`
+/// completions then (by completion, then index) and the task's times on them, and the next
+/// completion (`bound`; infinite when every usable device is listed). Completions only grow as tasks are placed, so `bound`
 /// stays a lower bound on every unlisted device's completion: when the two best of the listed
 /// devices, recomputed, both finish before it, they are the task's true best two without a
 /// scan of all devices.
 #[derive(Debug, Clone, Copy)]
 struct Shortlist {
     dev: [u32; SHORT],
+    /// The task's time on each listed device: a recheck reads these instead of the task's row
+    /// of times, one load fewer in the chain that waits on memory.
+    p: [f64; SHORT],
     len: u8,
     bound: f64,
 }
 
-/// Task `t`'s best and second-best completions from the devices' tails, and its shortlist
-/// (`capped`: some device has a capacity, so usable devices are those `t` still fits).
-fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best, Shortlist)> {
+/// A task's best two devices and a lower bound on its completion on every other usable device
+/// (`rest`; infinite when it has no other).
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    best: Best,
+    rest: f64,
+}
+
+/// Task `t`'s best two devices from the devices' tails (with the third completion as `rest`),
+/// and its shortlist (`capped`: some device has a capacity, so usable devices are those `t`
+/// still fits).
+fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Ranked, Shortlist)> {
     let row = inst.class_ptimes(t);
     if times_by_device(inst, capped) {
         return scan_dense(tt.device_tails(), row);
@@ -247,7 +157,7 @@ fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best
         }
         least.offer(tt.device_tail(d) + row[inst.device_class(d)], d);
     }
-    least.finish()
+    least.finish(|d| row[inst.device_class(d)])
 }
 
 /// [`scan`] when every device is its own class (`row` is by device) and none has a capacity:
@@ -255,7 +165,7 @@ fn scan(inst: &Instance, tt: &Timetable, t: usize, capped: bool) -> Option<(Best
 /// completion overall, so only the devices at or below it (at least `SHORT` + 1 of them) are
 /// offered, instead of each device getting an insertion test. (A sorting network for the lanes'
 /// values, or a branch-free rank count, measured no faster than the sort.)
-fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Best, Shortlist)> {
+fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Ranked, Shortlist)> {
     const { assert!(2 * LANES > SHORT) };
     let (b1, b2) = lane_least_two(tail, row);
     let mut values = [0.0; 2 * LANES];
@@ -264,23 +174,22 @@ fn scan_dense(tail: &[f64], row: &[f64]) -> Option<(Best, Shortlist)> {
     values.sort_unstable_by(f64::total_cmp);
     let cut = values[SHORT];
     let mut least = Least::default();
-    // In blocks of devices: the indices at or below `cut` are gathered without branches, then
-    // offered (an infinite time: the device is not eligible).
+    // In blocks of 64 devices: a mask of those at or below `cut`, made without branches, then
+    // each offered (an infinite time: the device is not eligible).
     const BLOCK: usize = 64;
-    let mut picked = [0u32; BLOCK];
     for (b, (ta, ro)) in tail.chunks(BLOCK).zip(row.chunks(BLOCK)).enumerate() {
-        let mut k = 0;
+        let mut mask = 0u64;
         for (i, (t, r)) in ta.iter().zip(ro).enumerate() {
             let ct = t + r;
-            picked[k] = i as u32;
-            k += usize::from(ct <= cut && ct < f64::INFINITY);
+            mask |= u64::from(ct <= cut && ct < f64::INFINITY) << i;
         }
-        for &i in &picked[..k] {
-            let i = i as usize;
+        while mask != 0 {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
             least.offer(ta[i] + ro[i], b * BLOCK + i);
         }
     }
-    least.finish()
+    least.finish(|d| row[d])
 }
 
 /// The `SHORT` + 1 least (completion, device) pairs offered, ascending; devices are offered in
@@ -315,8 +224,9 @@ impl Least {
         self.len = (self.len + 1).min(SHORT + 1);
     }
 
-    /// The best two and the shortlist; `None` when nothing was offered.
-    fn finish(self) -> Option<(Best, Shortlist)> {
+    /// The best two and the shortlist (`time`: the task's time on a device); `None` when
+    /// nothing was offered.
+    fn finish(self, time: impl Fn(usize) -> f64) -> Option<(Ranked, Shortlist)> {
         let (top, len) = (self.top, self.len);
         if len == 0 {
             return None;
@@ -328,27 +238,31 @@ impl Least {
             d2: top[1].1,
         };
         let mut dev = [0u32; SHORT];
-        for (slot, &(_, d)) in dev.iter_mut().zip(&top[..len.min(SHORT)]) {
-            *slot = d as u32;
+        let mut p = [0.0; SHORT];
+        for (k, &(_, d)) in top[..len.min(SHORT)].iter().enumerate() {
+            dev[k] = d as u32;
+            p[k] = time(d);
         }
         let short = Shortlist {
             dev,
+            p,
             len: len.min(SHORT) as u8,
             bound: top[SHORT].0,
         };
-        Some((best, short))
+        Some((
+            Ranked {
+                best,
+                rest: top[2].0,
+            },
+            short,
+        ))
     }
 }
 
-/// The best two of `t`'s shortlist, recomputed, when they are provably its best two. (Lazily,
-/// from completions kept in the list, measured slower: docs/benchmarks.md.)
-fn recheck(
-    inst: &Instance,
-    tt: &Timetable,
-    t: usize,
-    capped: bool,
-    short: &Shortlist,
-) -> Option<Best> {
+/// The best two of `t`'s shortlist, recomputed, when they are provably its best two, and the
+/// least of the third listed completion and the list's bound as `rest`. (Lazily, from
+/// completions kept in the list, measured slower: docs/benchmarks.md.)
+fn recheck(tt: &Timetable, t: usize, capped: bool, short: &Shortlist) -> Option<Ranked> {
     // `top_two`'s rule (ties to the lower device) spelled out, because the shortlist is in
     // completion order, not device order (sorting it, or tuple compares, measured slower).
     let mut b = Best {
@@ -357,21 +271,29 @@ fn recheck(
         ct2: f64::INFINITY,
         d2: usize::MAX,
     };
-    let row = inst.class_ptimes(t);
-    for &d in &short.dev[..short.len as usize] {
+    let mut third = f64::INFINITY;
+    let len = short.len as usize;
+    for (&d, &p) in short.dev[..len].iter().zip(&short.p[..len]) {
         let d = d as usize;
         if capped && !tt.fits_capacity(t, d) {
             continue;
         }
-        let ct = tt.device_tail(d) + row[inst.device_class(d)];
+        let ct = tt.device_tail(d) + p;
         if ct < b.ct || (ct == b.ct && d < b.d) {
+            third = b.ct2;
             (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
         } else if ct < b.ct2 || (ct == b.ct2 && d < b.d2) {
+            third = b.ct2;
             (b.ct2, b.d2) = (ct, d);
+        } else {
+            third = third.min(ct);
         }
     }
     let exact = b.ct2 < short.bound || short.bound == f64::INFINITY;
-    (b.d != usize::MAX && exact).then_some(b)
+    (b.d != usize::MAX && exact).then_some(Ranked {
+        best: b,
+        rest: third.min(short.bound),
+    })
 }
 
 /// Task `t`'s best two: from its shortlist when that proves them, else by a full scan (which
@@ -382,9 +304,9 @@ fn reevaluate(
     t: usize,
     capped: bool,
     short: &mut Shortlist,
-) -> Result<Best, Error> {
-    if let Some(b) = recheck(inst, tt, t, capped, short) {
-        return Ok(b);
+) -> Result<Ranked, Error> {
+    if let Some(r) = recheck(tt, t, capped, short) {
+        return Ok(r);
     }
     let (b, s) = scan(inst, tt, t, capped).ok_or_else(|| no_room(inst, t))?;
     *short = s;
@@ -438,7 +360,7 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
         watch[b.d].push(t);
         best.push(b);
     }
-    let mut heap = KeyedHeap::new(best.iter().map(|b| b.ct).collect());
+    let mut heap = KeyedHeap::new(best.iter().map(|b| b.ct));
     let mut seen = vec![usize::MAX; n];
     for step in 0..n {
         let t = heap
@@ -471,36 +393,92 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
 /// No device (a task's second-best when it has one usable device; both, once it is placed).
 const NONE: u32 = u32::MAX;
 
-/// What Sufferage keeps of a task (see [`sufferage`]), in one place for the watch loop.
+/// What Sufferage keeps of a task (see [`sufferage`]), in one place for the watch loop: the
+/// two devices it watches, the current completions there, and a lower bound on the others.
 #[derive(Debug, Clone, Copy)]
 struct Cached {
-    /// Completion on `d`: the best completion, exact, unless `vague`.
+    /// The task's key in the heap: an upper bound on its sufferage.
+    key: f64,
+    /// The completion on `d`, the better watched device (`ct < ct2`, or equal and `d < d2`).
     ct: f64,
-    /// The completion on `d2`: an upper bound on the second-best.
+    /// The completion on `d2` (infinite when the task has one usable device).
     ct2: f64,
-    /// The second-best at the last evaluation: a lower bound on every device but `d` since
-    /// (when `vague`, on every device).
-    low2: f64,
+    /// A lower bound on the completion on every other device: the third completion at the
+    /// last evaluation (completions only grow).
+    rest: f64,
     d: u32,
     d2: u32,
-    /// `d` has grown past `low2`, so which device is best is not known: `ct` is the completion
-    /// on `d`, and the sufferage is at most max(`ct`, `ct2`) − `low2`.
-    vague: bool,
+    /// The last step whose watch loop visited the task (`u32::MAX`: none), to skip a second
+    /// entry on the same list.
+    seen: u32,
+    /// `d` and `d2` are known to be the task's best two devices, so `ct2 - ct` is its
+    /// sufferage.
+    exact: bool,
 }
 
 impl Cached {
-    fn of(b: &Best) -> Self {
+    /// A task's first cache, its key exact.
+    fn of(r: &Ranked) -> Self {
+        let b = &r.best;
         Cached {
+            key: b.ct2 - b.ct,
             ct: b.ct,
             ct2: b.ct2,
-            low2: b.ct2,
+            rest: r.rest,
             d: b.d as u32,
             d2: if b.d2 == usize::MAX {
                 NONE
             } else {
                 b.d2 as u32
             },
-            vague: false,
+            seen: u32::MAX,
+            exact: true,
+        }
+    }
+
+    /// The cache after an evaluation `r`: the heap key and the visit are kept.
+    fn renewed(&self, r: &Ranked) -> Self {
+        Cached {
+            key: self.key,
+            seen: self.seen,
+            ..Cached::of(r)
+        }
+    }
+
+    /// An upper bound on the sufferage, exact when `exact`: the second-best is at most `ct2`
+    /// (the larger of two completions), and the best is at least `ct` or `rest`.
+    fn bound(&self) -> f64 {
+        if self.exact {
+            self.ct2 - self.ct
+        } else {
+            self.ct2 - self.ct.min(self.rest)
+        }
+    }
+
+    /// Watched device `d` now finishes the task at `ct`: the two are put back in order, and
+    /// the pair stays known as the best two while both finish before every other device.
+    fn grow(&mut self, d: u32, ct: f64) {
+        if self.d == d {
+            self.ct = ct;
+        } else {
+            self.ct2 = ct;
+        }
+        if self.ct2 < self.ct || (self.ct2 == self.ct && self.d2 < self.d) {
+            (self.ct, self.d, self.ct2, self.d2) = (self.ct2, self.d2, self.ct, self.d);
+        }
+        // When it was exact, the other device finishes at or below `rest` (a tie with another
+        // device at `rest` was settled at the evaluation).
+        self.exact = (self.exact && ct < self.rest) || self.ct2 < self.rest;
+    }
+
+    /// Raise task `t`'s heap key to the current bound when that is larger (keys are upper
+    /// bounds: a smaller one is left as it is).
+    #[inline]
+    fn raise(&mut self, heap: &mut KeyedHeap, t: usize) {
+        let bound = self.bound();
+        if bound > self.key {
+            self.key = bound;
+            heap.set(t, bound);
         }
     }
 }
@@ -513,34 +491,32 @@ struct Watcher {
 }
 
 /// Sufferage on an independent instance: a heap of tasks by sufferage whose keys change in
-/// place, and per device the tasks whose best or second-best it is (see the module text).
+/// place, and per device the tasks whose best or second-best it was at their last evaluation
+/// (see the module text).
 ///
 /// Heap keys are upper bounds on the tasks' sufferages, made exact only when a task comes
-/// first. A task's cached `ct` is the completion on its cached best device (watched), exact
-/// unless the task is vague; its cached second-best `ct2` is the current completion on its
-/// cached second-best device (watched), an upper bound on the true second-best; `low2` is the
-/// true second-best at its last evaluation, a lower bound on every other device since (on every
-/// device once vague). When the task is not vague and `ct2 == low2`, both are exact.
+/// first. A task keeps the current completions on its two watched devices and a lower bound
+/// on every other device (`rest`): while both watched devices finish before `rest`, they are
+/// its best two and its sufferage is known without a scan; otherwise the bound
+/// [`Cached::bound`] stands until the task reaches the top of the heap and is evaluated.
 fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
     let capped = capped(inst);
     let mut tt = Timetable::new(inst);
-    let key = |c: &Cached| c.ct2 - c.ct;
     let mut cache: Vec<Cached> = Vec::with_capacity(n);
     let mut shortlist: Vec<Shortlist> = Vec::with_capacity(n);
     // Every unplaced task c is on the lists of its cached best and second-best devices (and
     // maybe, stale, on others: skipped when met).
     let mut watch: Vec<Vec<Watcher>> = vec![Vec::new(); m];
     for t in 0..n {
-        let (b, short) = scan(inst, &tt, t, capped).ok_or_else(|| no_room(inst, t))?;
-        let c = Cached::of(&b);
+        let (r, short) = scan(inst, &tt, t, capped).ok_or_else(|| no_room(inst, t))?;
+        let c = Cached::of(&r);
         enlist(inst, &mut watch, t, None, &c, NONE);
         cache.push(c);
         shortlist.push(short);
     }
-    let mut heap = KeyedHeap::new(cache.iter().map(key).collect());
-    let mut seen = vec![u32::MAX; n];
+    let mut heap = KeyedHeap::new(cache.iter().map(|c| c.key));
     for step in 0..n as u32 {
         // The first task whose key is exact is the one with the largest sufferage, ties to the
         // lower index: every other key overstates.
@@ -549,16 +525,18 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
                 .peek()
                 .ok_or_else(|| Error::Solve("no task is left to map (internal error)".into()))?;
             let old = cache[t];
-            if old.vague || old.ct2 != old.low2 {
-                let b = reevaluate(inst, &tt, t, capped, &mut shortlist[t])?;
-                let c = Cached::of(&b);
+            if !old.exact {
+                let r = reevaluate(inst, &tt, t, capped, &mut shortlist[t])?;
+                let c = old.renewed(&r);
                 enlist(inst, &mut watch, t, Some(&old), &c, NONE);
                 cache[t] = c;
             }
-            let exact = key(&cache[t]);
-            if exact == heap.key[t] {
+            let e = &mut cache[t];
+            let exact = e.bound();
+            if exact == e.key {
                 break heap.pop().expect("not empty");
             }
+            e.key = exact;
             heap.set(t, exact);
         };
         let d = cache[t].d;
@@ -568,47 +546,22 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
         for w in std::mem::take(&mut watch[d as usize]) {
             let c = w.t as usize;
             let old = cache[c];
-            if (old.d != d && old.d2 != d) || seen[c] == step {
+            if (old.d != d && old.d2 != d) || old.seen == step {
                 continue; // placed, a stale watch (c no longer counts on d), or listed twice
             }
-            seen[c] = step;
-            let fits = !capped || tt.fits_capacity(c, d as usize);
-            let quick = tail + w.p;
-            if fits && (old.vague || (old.d == d && old.d2 != NONE && quick >= old.low2)) {
-                // Its best device is not known (or no longer): the completions on d and on the
-                // other watched device bound the second-best from above, low2 the best from
-                // below.
+            cache[c].seen = step;
+            if !capped || tt.fits_capacity(c, d as usize) {
                 let e = &mut cache[c];
-                if e.d == d {
-                    e.ct = quick;
-                } else {
-                    e.ct2 = quick;
-                }
-                e.vague = true;
-                let bound = e.ct.max(e.ct2) - e.low2;
-                watch[d as usize].push(w);
-                heap.raise(c, bound);
-                continue;
-            }
-            if fits && old.d == d && quick < old.low2 {
-                // Still best on d (every other device is at or above low2): its sufferage
-                // falls, and the heap's key is left as an upper bound.
-                cache[c].ct = quick;
+                e.grow(d, tail + w.p);
+                e.raise(&mut heap, c);
                 watch[d as usize].push(w);
                 continue;
             }
-            if fits && old.d2 == d {
-                // Its second-best device grew: the completion there bounds the second-best
-                // from above, so the key rises to at most this.
-                cache[c].ct2 = quick;
-                watch[d as usize].push(w);
-                heap.raise(c, quick - old.ct);
-                continue;
-            }
-            let b = reevaluate(inst, &tt, c, capped, &mut shortlist[c])?;
-            let new = Cached::of(&b);
+            // d no longer fits the task: its best two are found again.
+            let r = reevaluate(inst, &tt, c, capped, &mut shortlist[c])?;
+            let mut new = old.renewed(&r);
             enlist(inst, &mut watch, c, Some(&old), &new, d);
-            heap.raise(c, key(&new));
+            new.raise(&mut heap, c);
             cache[c] = new;
         }
     }

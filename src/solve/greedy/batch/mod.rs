@@ -10,6 +10,7 @@
 //! choices, ties included ([`independent`]). The portfolios leave Max-Min and Sufferage out where
 //! their n²/m work would take seconds ([`super::BestGreedy::batch_rules_fit`]).
 
+mod heap;
 mod independent;
 
 use super::list::no_room;

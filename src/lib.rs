@@ -9,6 +9,7 @@ pub mod io;
 pub mod learn;
 pub mod memory;
 pub mod model;
+mod order;
 pub mod plot;
 pub mod schedule;
 pub mod sim;

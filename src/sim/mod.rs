@@ -50,6 +50,7 @@ pub use replan::Replan;
 pub use share::FairShare;
 
 use crate::model::Instance;
+use crate::order::ordered;
 use crate::schedule::Schedule;
 use displaced::Displaced;
 use room::Room;
@@ -206,18 +207,12 @@ struct Job {
 }
 
 /// The order of the waiting jobs: the policy's key, the arrival, the index (the numbers as
-/// [`ordered`] integers).
+/// integers in [`f64::total_cmp`]'s order).
 type WaitKey = (i64, i64, usize);
 
 /// The place of job `t`, arrived at `arrival`, among the waiting at the policy's `key`.
 fn wait_key(key: f64, arrival: f64, t: usize) -> WaitKey {
     (ordered(key), ordered(arrival), t)
-}
-
-/// `x` as an integer in the order of [`f64::total_cmp`].
-fn ordered(x: f64) -> i64 {
-    let bits = x.to_bits() as i64;
-    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 #[derive(Debug, Clone, Default)]

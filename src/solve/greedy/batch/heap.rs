@@ -1,6 +1,8 @@
 //! [`KeyedHeap`]: the max-heap of tasks behind Max-Min and Sufferage on independent instances,
 //! whose keys change in place.
 
+use crate::order::ordered;
+
 /// Children per node: a node's four children are adjacent (64 bytes), and a sift crosses half
 /// the levels of a binary heap.
 const ARITY: usize = 4;
@@ -19,16 +21,13 @@ pub(super) struct KeyedHeap {
     pos: Vec<u32>,
 }
 
-/// Task `t`'s rank with key `key`: the key's bits mapped so that integer order is
-/// [`f64::total_cmp`]'s, then the task index complemented, so that a larger rank comes first
-/// and, among equal keys, the lower task.
+/// Task `t`'s rank with key `key`: the key as an integer in [`f64::total_cmp`]'s order (its
+/// sign moved so that the order is unsigned), then the task index complemented, so that a
+/// larger rank comes first and, among equal keys, the lower task.
 #[inline]
 fn rank(key: f64, t: usize) -> u128 {
-    let bits = key.to_bits() as i64;
-    // total_cmp's key: flip the magnitude bits of negative values; then move the sign so that
-    // the order is unsigned.
-    let ordered = (bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63);
-    (u128::from(ordered) << 32) | u128::from(u32::MAX - t as u32)
+    let key = ordered(key) as u64 ^ (1 << 63);
+    (u128::from(key) << 32) | u128::from(u32::MAX - t as u32)
 }
 
 /// The task of a rank.

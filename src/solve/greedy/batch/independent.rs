@@ -120,10 +120,10 @@ const SHORT: usize = 8;
 
 /// A task's best devices at its last full scan: the `SHORT` eligible devices with the smallest
 /// completions then (by completion, then index) and the task's times on them, and the next
-/// completion (`bound`; infinite when every usable device is listed). Completions only grow as tasks are placed, so `bound`
-/// stays a lower bound on every unlisted device's completion: when the two best of the listed
-/// devices, recomputed, both finish before it, they are the task's true best two without a
-/// scan of all devices.
+/// completion (`bound`; infinite when every usable device is listed). Completions only grow as
+/// tasks are placed, so `bound` stays a lower bound on every unlisted device's completion: when
+/// the two best of the listed devices, recomputed, both finish before it, they are the task's
+/// true best two without a scan of all devices.
 #[derive(Debug, Clone, Copy)]
 struct Shortlist {
     dev: [u32; SHORT],
@@ -557,9 +557,10 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
                 watch[d as usize].push(w);
                 continue;
             }
-            // d no longer fits the task: its best two are found again.
+            // d no longer fits the task: its best two are found again (the visit just marked
+            // is kept).
             let r = reevaluate(inst, &tt, c, capped, &mut shortlist[c])?;
-            let mut new = old.renewed(&r);
+            let mut new = cache[c].renewed(&r);
             enlist(inst, &mut watch, c, Some(&old), &new, d);
             new.raise(&mut heap, c);
             cache[c] = new;

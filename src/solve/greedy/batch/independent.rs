@@ -31,7 +31,7 @@
 //! ([`lane_least_two`]) written so that the compiler can use vector instructions.
 
 use super::heap::KeyedHeap;
-use super::{BatchRule, Best, top_two};
+use super::{BatchRule, Best};
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::{Schedule, Timetable};
@@ -77,17 +77,23 @@ fn lane_least_two(tail: &[f64], row: &[f64]) -> ([f64; LANES], [f64; LANES]) {
 }
 
 /// [`top_two`] of the completions `tail[d] + row[d]` over all devices `d` (an ineligible device
-/// has an infinite time): the least two of the lanes' least two, then one pass for the devices
-/// that reach them (ties: the lower device, as `top_two` gives them).
-fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<Best> {
+/// has an infinite time), and a lower bound on every other device's completion: the least
+/// three of the lanes' least two, then one pass for the devices that reach the first two (ties:
+/// the lower device, as `top_two` gives them). The third of the lanes' values bounds every other
+/// device when the best two are in different lanes (each other device is at or above a lane
+/// value that is neither of theirs); when they share a lane, its other devices are bounded only
+/// by the second-best.
+fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<(Best, f64)> {
     let (b1, b2) = lane_least_two(tail, row);
-    // The least two of the lanes' values (as a multiset).
-    let (mut ct, mut ct2) = (f64::INFINITY, f64::INFINITY);
+    // The least three of the lanes' values (as a multiset).
+    let (mut ct, mut ct2, mut ct3) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
     for x in b1.into_iter().chain(b2) {
         if x < ct {
-            (ct2, ct) = (ct, x);
+            (ct3, ct2, ct) = (ct2, ct, x);
         } else if x < ct2 {
-            ct2 = x;
+            (ct3, ct2) = (ct2, x);
+        } else if x < ct3 {
+            ct3 = x;
         }
     }
     if ct == f64::INFINITY {
@@ -112,7 +118,12 @@ fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<Best> {
             break;
         }
     }
-    Some(Best { ct, d, ct2, d2 })
+    let rest = if d2 != usize::MAX && d % LANES == d2 % LANES {
+        ct2
+    } else {
+        ct3
+    };
+    Some((Best { ct, d, ct2, d2 }, rest))
 }
 
 /// How many of a task's devices the independent paths keep in its [`Shortlist`].
@@ -330,30 +341,45 @@ fn capped(inst: &Instance) -> bool {
 }
 
 /// Max-Min on an independent instance: a heap of tasks by best completion whose keys change in
-/// place, per device the tasks whose best it is; a task whose completion on the device just
-/// used is still below its cached second-best keeps it, others are rescanned. (A shortlist as
-/// Sufferage's does not pay here: Max-Min places the longest tasks first, so a rescanned task
-/// has usually seen most of its listed devices grow.)
+/// place, per device the tasks whose best it is. A task keeps its second device at its last
+/// scan and a lower bound on every other device (`rest`, the third completion then or less):
+/// when the device just used grows, the task keeps it if it still finishes before both the
+/// second device (now) and `rest`, moves to the second device if that one does, and is rescanned
+/// otherwise. (A shortlist as Sufferage's does not pay here: Max-Min places the longest tasks
+/// first, so a rescanned task has usually seen most of its listed devices grow. Keys as upper
+/// bounds, grouped by device so that no task is visited when its device grows, rescanned as
+/// often and were twice as slow: docs/benchmarks.md.)
 fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     let n = inst.num_tasks();
     let m = inst.num_devices();
     let capped = capped(inst);
     let mut tt = Timetable::new(inst);
     let dense = times_by_device(inst, capped);
-    let top = |tt: &Timetable, t: usize| -> Result<Best, Error> {
-        if dense {
+    let top = |tt: &Timetable, t: usize| -> Result<Watched, Error> {
+        let (b, rest) = if dense {
             dense_top_two(tt.device_tails(), inst.class_ptimes(t))
         } else {
-            top_two(
+            top_three(
                 inst.eligible(t)
                     .iter()
                     .filter(|&&d| !capped || tt.fits_capacity(t, d))
                     .map(|&d| (d, tt.device_tail(d) + inst.ptime(t, d))),
             )
         }
-        .ok_or_else(|| no_room(inst, t))
+        .ok_or_else(|| no_room(inst, t))?;
+        Ok(Watched {
+            ct: b.ct,
+            d: b.d,
+            d2: b.d2,
+            p2: if b.d2 == usize::MAX {
+                f64::INFINITY
+            } else {
+                inst.ptime(t, b.d2)
+            },
+            rest,
+        })
     };
-    let mut best: Vec<Best> = Vec::with_capacity(n);
+    let mut best: Vec<Watched> = Vec::with_capacity(n);
     let mut watch: Vec<Vec<usize>> = vec![Vec::new(); m];
     for t in 0..n {
         let b = top(&tt, t)?;
@@ -368,6 +394,7 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
             .ok_or_else(|| Error::Solve("no task is left to map (internal error)".into()))?;
         let d = best[t].d;
         tt.place(t, d)?;
+        let tail = tt.device_tail(d);
         for c in std::mem::take(&mut watch[d]) {
             let b = best[c];
             if tt.is_placed(c) || b.d != d || seen[c] == step {
@@ -375,10 +402,24 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
             }
             seen[c] = step;
             let fits = !capped || tt.fits_capacity(c, d);
-            let quick = tt.device_tail(d) + inst.ptime(c, d);
-            // The cached second-best is a lower bound on every other device's completion.
-            let nb = if fits && quick < b.ct2 {
-                Best { ct: quick, ..b }
+            let on_d = tail + inst.ptime(c, d);
+            // The completion on the second device now, and the bound on the others.
+            let on_d2 = if b.d2 == usize::MAX {
+                f64::INFINITY
+            } else {
+                tt.device_tail(b.d2) + b.p2
+            };
+            let nb = if fits && on_d < on_d2.min(b.rest) {
+                Watched { ct: on_d, ..b }
+            } else if fits && on_d2 < on_d.min(b.rest) && (!capped || tt.fits_capacity(c, b.d2)) {
+                // The second device is now the best, and d the second.
+                Watched {
+                    ct: on_d2,
+                    d: b.d2,
+                    d2: d,
+                    p2: inst.ptime(c, d),
+                    rest: b.rest,
+                }
             } else {
                 top(&tt, c)?
             };
@@ -388,6 +429,42 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
         }
     }
     tt.into_schedule()
+}
+
+/// What Max-Min keeps of a task: its best device `d` and the completion there (exact: the key),
+/// its second device at its last scan and its time there, and a lower bound on its completion
+/// on every other device (the third completion at that scan, or less).
+#[derive(Debug, Clone, Copy)]
+struct Watched {
+    ct: f64,
+    d: usize,
+    d2: usize,
+    p2: f64,
+    rest: f64,
+}
+
+/// [`top_two`] of the candidates, and the third least completion (infinite when there are
+/// fewer than three).
+fn top_three(candidates: impl Iterator<Item = (usize, f64)>) -> Option<(Best, f64)> {
+    let mut b = Best {
+        ct: f64::INFINITY,
+        d: usize::MAX,
+        ct2: f64::INFINITY,
+        d2: usize::MAX,
+    };
+    let mut third = f64::INFINITY;
+    for (d, ct) in candidates {
+        if ct < b.ct {
+            third = b.ct2;
+            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
+        } else if ct < b.ct2 {
+            third = b.ct2;
+            (b.ct2, b.d2) = (ct, d);
+        } else if ct < third {
+            third = ct;
+        }
+    }
+    (b.d != usize::MAX).then_some((b, third))
 }
 
 /// No device (a task's second-best when it has one usable device; both, once it is placed).

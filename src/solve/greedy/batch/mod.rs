@@ -230,19 +230,23 @@ mod tests {
         // the dense paths (every device its own class, no capacity) scan. With `zeros`, some
         // times are 0 (a device's completion then stays the same when a task is placed on it).
         // Each instance is also run with device capacities that bind (every device but the
-        // first, which takes any task), through the paths for capped devices.
-        for (n, m, range, gaps, zeros) in [
-            (60, 5, 20, false, false),
-            (200, 8, 1000, false, false),
-            (120, 16, 3, false, false),
-            (300, 24, 50, false, false),
-            (150, 40, 4, false, false),
-            (150, 21, 6, true, false),
-            (90, 13, 1000, true, false),
-            (160, 12, 4, false, true),
-            (200, 6, 3, true, true),
+        // first, which takes any task), through the paths for capped devices. With `one_lane`,
+        // the devices of one lane of the dense scans (0, 8, 16, …) are the fast ones, so a
+        // task's best three often share a lane.
+        for (n, m, range, gaps, zeros, one_lane) in [
+            (60, 5, 20, false, false, false),
+            (200, 8, 1000, false, false, false),
+            (120, 16, 3, false, false, false),
+            (300, 24, 50, false, false, false),
+            (150, 40, 4, false, false, false),
+            (150, 21, 6, true, false, false),
+            (90, 13, 1000, true, false, false),
+            (160, 12, 4, false, true, false),
+            (200, 6, 3, true, true, false),
             // More devices than a block of the dense scan's gather (64).
-            (150, 70, 50, true, false),
+            (150, 70, 50, true, false, false),
+            (200, 40, 1000, false, false, true),
+            (120, 33, 20, false, false, true),
         ] {
             let mut rows = Vec::new();
             for t in 0..n {
@@ -254,10 +258,11 @@ mod tests {
                     // With gaps, every 11th task runs on the first device only (an infinite
                     // sufferage).
                     let ineligible = gaps && d > 0 && (d % 5 == t % 7 || t % 11 == 0);
+                    let slow = if one_lane && d % 8 != 0 { 3 * range } else { 0 };
                     r.push(if ineligible {
                         f64::INFINITY
                     } else {
-                        ((x >> 33) % range + u64::from(!zeros)) as f64
+                        ((x >> 33) % range + u64::from(!zeros) + slow) as f64
                     });
                 }
                 rows.push(r);

@@ -395,7 +395,11 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
         let d = best[t].d;
         tt.place(t, d)?;
         let tail = tt.device_tail(d);
-        for c in std::mem::take(&mut watch[d]) {
+        // The list is compacted in place (it keeps its capacity): `kept` watchers stay.
+        let mut list = std::mem::take(&mut watch[d]);
+        let mut kept = 0;
+        for i in 0..list.len() {
+            let c = list[i];
             let b = best[c];
             if tt.is_placed(c) || b.d != d || seen[c] == step {
                 continue; // placed, a stale watch (c no longer counts on d), or listed twice
@@ -423,10 +427,17 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
             } else {
                 top(&tt, c)?
             };
-            watch[nb.d].push(c);
+            if nb.d == d {
+                list[kept] = c;
+                kept += 1;
+            } else {
+                watch[nb.d].push(c);
+            }
             heap.set(c, nb.ct);
             best[c] = nb;
         }
+        list.truncate(kept);
+        watch[d] = list;
     }
     tt.into_schedule()
 }
@@ -620,7 +631,11 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
         tt.place(t, d as usize)?;
         (cache[t].d, cache[t].d2) = (NONE, NONE);
         let tail = tt.device_tail(d as usize);
-        for w in std::mem::take(&mut watch[d as usize]) {
+        // The list is compacted in place (it keeps its capacity): `kept` watchers stay.
+        let mut list = std::mem::take(&mut watch[d as usize]);
+        let mut kept = 0;
+        for i in 0..list.len() {
+            let w = list[i];
             let c = w.t as usize;
             let old = cache[c];
             if (old.d != d && old.d2 != d) || old.seen == step {
@@ -631,7 +646,8 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
                 let e = &mut cache[c];
                 e.grow(d, tail + w.p);
                 e.raise(&mut heap, c);
-                watch[d as usize].push(w);
+                list[kept] = w;
+                kept += 1;
                 continue;
             }
             // d no longer fits the task: its best two are found again (the visit just marked
@@ -642,6 +658,12 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
             new.raise(&mut heap, c);
             cache[c] = new;
         }
+        list.truncate(kept);
+        debug_assert!(
+            watch[d as usize].is_empty(),
+            "d no longer fits what was re-listed"
+        );
+        watch[d as usize] = list;
     }
     tt.into_schedule()
 }

@@ -165,8 +165,9 @@ fn parse_run(text: &str, start: usize, stop: Option<usize>) -> Option<Run> {
     }
 }
 
-/// The first `{` at or after `from` whose previous byte other than whitespace is a `,`: the start
-/// of a task if `from` is inside the tasks array and outside strings and nested lists.
+/// The first `{` at or after `from` whose previous byte other than whitespace is a `,`: a guess
+/// at a task's start, which may also be an object in a task's `after` list, a `{` in a string,
+/// or past the array's end (the cuts run to the end of the text): the runs check it.
 fn next_task_guess(b: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     loop {

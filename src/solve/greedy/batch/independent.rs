@@ -9,9 +9,11 @@
 //!
 //! Max-Min and Sufferage: the next task comes from a heap whose keys change in place, and
 //! placing a task on d re-evaluates only the tasks that watch d (whose cached best — or, for
-//! Sufferage, second-best — device it is). A watcher whose new completion on d is still below
-//! its second-best at its last evaluation keeps d without a scan: the other devices'
-//! completions only grow, so that second-best is a lower bound on each of them.
+//! Sufferage, second-best — device it is). The other devices' completions only grow, so a
+//! completion known at a task's last evaluation stays a lower bound. In Max-Min a watcher keeps
+//! its second device then and the third completion (`rest`): it keeps d without a scan while
+//! its new completion there is below both the second device's current completion and `rest`,
+//! and moves to the second device when that one is below both others.
 //!
 //! Sufferage's heap keys are upper bounds, made exact only when a task comes first. A task
 //! watches its best two devices at its last evaluation and keeps the current completions there,
@@ -79,10 +81,11 @@ fn lane_least_two(tail: &[f64], row: &[f64]) -> ([f64; LANES], [f64; LANES]) {
 /// [`top_two`] of the completions `tail[d] + row[d]` over all devices `d` (an ineligible device
 /// has an infinite time), and a lower bound on every other device's completion: the least
 /// three of the lanes' least two, then one pass for the devices that reach the first two (ties:
-/// the lower device, as `top_two` gives them). The third of the lanes' values bounds every other
-/// device when the best two are in different lanes (each other device is at or above a lane
-/// value that is neither of theirs); when they share a lane, its other devices are bounded only
-/// by the second-best.
+/// the lower device, as `top_two` gives them). When the best two are in different lanes, the
+/// third of the lanes' values bounds every other device: one below it would make three devices
+/// below it, two of them in different lanes, so three of the lanes' values below it (or, with
+/// the second-best equal to the third value, one below the second-best). When they share a lane,
+/// that lane's other devices are bounded only by the second-best.
 fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<(Best, f64)> {
     let (b1, b2) = lane_least_two(tail, row);
     // The least three of the lanes' values (as a multiset).
@@ -659,6 +662,8 @@ fn sufferage(inst: &Instance) -> Result<Schedule, Error> {
             cache[c] = new;
         }
         list.truncate(kept);
+        // Nothing was put on d's list meanwhile: a task is re-listed above only when d no
+        // longer fits it, and its re-evaluation skips devices it does not fit.
         debug_assert!(
             watch[d as usize].is_empty(),
             "d no longer fits what was re-listed"

@@ -33,7 +33,7 @@
 //! ([`lane_least_two`]) written so that the compiler can use vector instructions.
 
 use super::heap::KeyedHeap;
-use super::{BatchRule, Best};
+use super::{BatchRule, Best, top_three};
 use crate::error::Error;
 use crate::model::Instance;
 use crate::schedule::{Schedule, Timetable};
@@ -78,15 +78,15 @@ fn lane_least_two(tail: &[f64], row: &[f64]) -> ([f64; LANES], [f64; LANES]) {
     (b1, b2)
 }
 
-/// [`top_two`] of the completions `tail[d] + row[d]` over all devices `d` (an ineligible device
+/// [`top_three`]'s best two of the completions `tail[d] + row[d]` over all devices `d` (an ineligible device
 /// has an infinite time), and a lower bound on every other device's completion: the least
 /// three of the lanes' least two, then one pass for the devices that reach the first two (ties:
-/// the lower device, as `top_two` gives them). When the best two are in different lanes, the
+/// the lower device, as `top_three` gives them). When the best two are in different lanes, the
 /// third of the lanes' values bounds every other device: one below it would make three devices
 /// below it, two of them in different lanes, so three of the lanes' values below it (or, with
 /// the second-best equal to the third value, one below the second-best). When they share a lane,
 /// that lane's other devices are bounded only by the second-best.
-fn dense_top_two(tail: &[f64], row: &[f64]) -> Option<(Best, f64)> {
+fn dense_top_three(tail: &[f64], row: &[f64]) -> Option<(Best, f64)> {
     let (b1, b2) = lane_least_two(tail, row);
     // The least three of the lanes' values (as a multiset).
     let (mut ct, mut ct2, mut ct3) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
@@ -277,14 +277,9 @@ impl Least {
 /// least of the third listed completion and the list's bound as `rest`. (Lazily, from
 /// completions kept in the list, measured slower: docs/benchmarks.md.)
 fn recheck(tt: &Timetable, t: usize, capped: bool, short: &Shortlist) -> Option<Ranked> {
-    // `top_two`'s rule (ties to the lower device) spelled out, because the shortlist is in
+    // `top_three`'s rule (ties to the lower device) spelled out, because the shortlist is in
     // completion order, not device order (sorting it, or tuple compares, measured slower).
-    let mut b = Best {
-        ct: f64::INFINITY,
-        d: usize::MAX,
-        ct2: f64::INFINITY,
-        d2: usize::MAX,
-    };
+    let mut b = Best::NONE;
     let mut third = f64::INFINITY;
     let len = short.len as usize;
     for (&d, &p) in short.dev[..len].iter().zip(&short.p[..len]) {
@@ -360,7 +355,7 @@ fn max_min(inst: &Instance) -> Result<Schedule, Error> {
     let dense = times_by_device(inst, capped);
     let top = |tt: &Timetable, t: usize| -> Result<Watched, Error> {
         let (b, rest) = if dense {
-            dense_top_two(tt.device_tails(), inst.class_ptimes(t))
+            dense_top_three(tt.device_tails(), inst.class_ptimes(t))
         } else {
             top_three(
                 inst.eligible(t)
@@ -455,30 +450,6 @@ struct Watched {
     d2: usize,
     p2: f64,
     rest: f64,
-}
-
-/// [`top_two`] of the candidates, and the third least completion (infinite when there are
-/// fewer than three).
-fn top_three(candidates: impl Iterator<Item = (usize, f64)>) -> Option<(Best, f64)> {
-    let mut b = Best {
-        ct: f64::INFINITY,
-        d: usize::MAX,
-        ct2: f64::INFINITY,
-        d2: usize::MAX,
-    };
-    let mut third = f64::INFINITY;
-    for (d, ct) in candidates {
-        if ct < b.ct {
-            third = b.ct2;
-            (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
-        } else if ct < b.ct2 {
-            third = b.ct2;
-            (b.ct2, b.d2) = (ct, d);
-        } else if ct < third {
-            third = ct;
-        }
-    }
-    (b.d != usize::MAX).then_some((b, third))
 }
 
 /// No device (a task's second-best when it has one usable device; both, once it is placed).

@@ -39,31 +39,43 @@ struct Best {
     d2: usize,
 }
 
-/// The best and second-best of (device, completion) candidates (ties: the first given).
-fn top_two(candidates: impl Iterator<Item = (usize, f64)>) -> Option<Best> {
-    let mut b = Best {
+impl Best {
+    /// No candidate yet.
+    const NONE: Best = Best {
         ct: f64::INFINITY,
         d: usize::MAX,
         ct2: f64::INFINITY,
         d2: usize::MAX,
     };
+}
+
+/// The best and second-best of (device, completion) candidates (ties: the first given), and
+/// the third least completion (infinite when there are fewer than three).
+fn top_three(candidates: impl Iterator<Item = (usize, f64)>) -> Option<(Best, f64)> {
+    let mut b = Best::NONE;
+    let mut third = f64::INFINITY;
     for (d, ct) in candidates {
         if ct < b.ct {
+            third = b.ct2;
             (b.ct2, b.d2, b.ct, b.d) = (b.ct, b.d, ct, d);
         } else if ct < b.ct2 {
+            third = b.ct2;
             (b.ct2, b.d2) = (ct, d);
+        } else if ct < third {
+            third = ct;
         }
     }
-    (b.d != usize::MAX).then_some(b)
+    (b.d != usize::MAX).then_some((b, third))
 }
 
 fn best_of(tt: &Timetable, t: usize, ready: f64) -> Option<Best> {
     let inst = tt.instance();
-    top_two(
+    top_three(
         inst.eligible(t)
             .iter()
             .filter_map(|&d| tt.completion_from(t, d, ready).map(|ct| (d, ct))),
     )
+    .map(|(b, _)| b)
 }
 
 /// Map every task with `rule`.
